@@ -1,0 +1,2 @@
+lang-name = English
+test-greeting = Hello, { $name }

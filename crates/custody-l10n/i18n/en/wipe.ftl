@@ -1,0 +1,1 @@
+# Messages for wipe. Keep the ids in the same order in ja and en.

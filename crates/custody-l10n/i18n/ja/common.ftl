@@ -1,0 +1,2 @@
+lang-name = 日本語
+test-greeting = こんにちは、{ $name }

@@ -1,0 +1,1 @@
+# Messages for open. Keep the ids in the same order in ja and en.

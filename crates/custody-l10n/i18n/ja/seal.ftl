@@ -1,0 +1,1 @@
+# Messages for seal. Keep the ids in the same order in ja and en.
