@@ -1,1 +1,111 @@
-# Messages for cli. Keep the ids in the same order in ja and en.
+# Messages of the custody command itself: prompts, labels, errors shared by commands.
+# Keep the ids in the same order in ja and en.
+
+error-prefix = Error
+hint-prefix = What to do
+yes = yes
+no-label = no label beside the payload
+
+prompt-key-passphrase = Key passphrase (protects your signing key):
+prompt-key-passphrase-again = Key passphrase again:
+prompt-payload-passphrase = Passphrase from the password notice:
+
+label-home = Home
+label-key-id = Key ID
+label-public-key = Public key
+label-ledger = Ledger
+label-root = Merkle root
+label-owner = Owner key
+label-payload-id = Payload ID
+label-payload = Payload
+label-label = Label
+label-notice = Password notice
+label-fingerprint = Fingerprint
+label-files = Files
+label-size = Size
+label-dest = Work folder
+label-label-checked = Checked against label
+
+init-start = Creating your custody home in { $path }.
+init-done = Your custody home is ready.
+init-next = Next: give your public key (custody key export --out my-key.pub) to the other parties.
+key-exported = Public key written to { $path }.
+ledger-ok = The ledger is intact: { $entries } entries, every chain link and signature checked.
+ledger-owner-unconfirmed = Note: the owner's key was read from the ledger itself. Pass --key with the owner's public key to confirm whose ledger this is.
+
+err-internal = Unexpected error: { $detail }
+    .hint = Please report this with the command you ran.
+err-io = Could not read or write { $path }: { $detail }
+    .hint = Check that the path exists, that you may write there, and that the disk is not full.
+err-no-terminal = No terminal to ask for the { $what } passphrase.
+    .hint = Give it in a file: --key-passphrase-file FILE for the key, --passphrase-file FILE for a payload.
+err-passphrases-differ = The two passphrases you typed differ.
+    .hint = Run the command again and type the same passphrase twice.
+err-key-passphrase-short = The key passphrase is too short (at least 8 characters).
+    .hint = Choose a longer passphrase; a sentence you can remember works well.
+err-wrong-key-passphrase = The key passphrase is wrong.
+    .hint = Type the passphrase you chose at `custody init`.
+err-declined = Nothing was changed.
+err-interrupted = Interrupted. What was done so far is recorded.
+    .hint = Run the same command again to finish the job.
+err-bad-method = Unknown erasure method "{ $given }".
+    .hint = Use one of: random, zero, nist-clear, dod-3.
+err-not-initialised = There is no custody home at { $path }.
+    .hint = Run `custody init --org ORG --name NAME` first, or point --home / CUSTODY_HOME at your home.
+err-already-initialised = A custody home already exists at { $path }.
+    .hint = Use it as it is, or choose another place with --home.
+err-no-home-directory = There is no place for the custody home.
+    .hint = Set CUSTODY_HOME or pass --home DIR.
+err-home-damaged = The custody home at { $path } is damaged: { $detail }
+    .hint = Do not delete anything; ask your responsible person (取扱責任者) to check the home.
+err-passphrase-typo = There is a typo in group { $group } of the passphrase.
+    .hint = Compare group { $group } with the password notice, character by character.
+err-passphrase-length = The passphrase has { $symbols } characters; the notice has 4 groups of 6 (or 5) characters.
+    .hint = Type every group from the password notice.
+err-passphrase-character = Character { $position } of the passphrase is not one that appears on password notices.
+    .hint = Type only the letters and digits printed on the notice.
+err-ledger-invalid = The ledger { $path } is not intact at line { $line }: { $detail }
+    .hint = Keep the file as it is and report it as an incident (事故); do not repair it by hand.
+err-ledger-owner = The ledger { $path } was written by key { $found }, not by the key you gave ({ $expected }).
+    .hint = Check that you have the right ledger and the right public key.
+
+# Help texts: help-<command>[-<subcommand>]-<argument>; help-<argument> for global options.
+help = Chain of custody for personal data handed over on USB media: seal, open, erase, and record every step.
+help-lang = Language of messages and documents: ja or en (default: the locale, else Japanese)
+help-json = Print one JSON document on standard output instead of text
+help-home = The custody home (default: $CUSTODY_HOME, else the platform data folder)
+help-key-passphrase-file = Read your key passphrase from this file (else the file named by $CUSTODY_KEY_PASSPHRASE_FILE, else a prompt)
+help-init = Create your custody home: your signing key and an empty ledger
+help-init-org = Your organisation (e.g. 新宿区 地域調整課)
+help-init-name = Your name
+help-init-role = Your role: responsible (取扱責任者) or handler (取扱者)
+help-key = Your public key, for the other parties
+help-key-export = Write your public key in minisign format
+help-key-export-out = File to write (default: standard output)
+help-seal = Encrypt a folder onto USB media and issue the password notice
+help-seal-src = The folder to seal
+help-seal-to = The media folder (the USB stick) for the payload and its label
+help-seal-notice = Where to write the password notice (.html to print, or .txt); never on the media
+help-seal-recipient = The receiving organisation
+help-seal-contract = The contract this delivery belongs to
+help-seal-categories = A data category in the payload (氏名, 住所, …); repeat for each
+help-open = Decrypt a payload into an owner-only work folder
+help-open-payload = The payload (.age) to open
+help-open-dest = The work folder to create (must not exist, or be empty)
+help-open-passphrase-file = Read the passphrase from this file (or the .txt password notice) instead of asking
+help-ledger = Check a ledger
+help-ledger-verify = Check every line's chain link and signature; exit 0 only when all hold
+help-ledger-verify-file = The ledger file (default: your home's ledger)
+help-ledger-verify-key = The public key (minisign .pub) that must have written it
+help-wipe = Erase files, folders or whole media, verified, with a record
+help-wipe-paths = Files or folders to erase
+help-wipe-device = Erase a whole device or image file instead
+help-wipe-method = Overwrite method: random (default), zero, nist-clear, dod-3
+help-wipe-verify = How to check the overwrite: full (default), sample, none
+help-wipe-dry-run = Show what would be erased; change nothing
+help-wipe-yes = Do not ask for confirmation
+help-wipe-force = Override a safety refusal where that is allowed
+help-wipe-record = Write the erasure record (JSON) to this file
+help-wipe-notice-destroyed = The password notice of a wiped payload was destroyed or returned: record a cryptographic erase too
+help-demo = Run the whole lifecycle on sample data in a temporary home, narrating each step
+help-demo-keep = Keep the demo's folder here instead of deleting it

@@ -1,1 +1,111 @@
-# Messages for cli. Keep the ids in the same order in ja and en.
+# Messages of the custody command itself: prompts, labels, errors shared by commands.
+# Keep the ids in the same order in ja and en.
+
+error-prefix = エラー
+hint-prefix = 対処
+yes = はい
+no-label = 暗号化データの横にラベルがありません
+
+prompt-key-passphrase = 鍵のパスフレーズ（署名鍵を保護するもの）:
+prompt-key-passphrase-again = 鍵のパスフレーズ（確認のためもう一度）:
+prompt-payload-passphrase = パスワード通知書のパスワード:
+
+label-home = ホーム
+label-key-id = 鍵ID
+label-public-key = 公開鍵
+label-ledger = 台帳
+label-root = マークルルート
+label-owner = 所有者の鍵
+label-payload-id = 暗号化データID
+label-payload = 暗号化データ
+label-label = ラベル
+label-notice = パスワード通知書
+label-fingerprint = 確認コード
+label-files = ファイル数
+label-size = サイズ
+label-dest = 作業フォルダ
+label-label-checked = ラベルとの照合
+
+init-start = { $path } に custody のホームを作成します。
+init-done = custody のホームを作成しました。
+init-next = 次に、公開鍵（custody key export --out my-key.pub）を相手方に渡してください。
+key-exported = 公開鍵を { $path } に書き出しました。
+ledger-ok = 台帳は改ざんされていません（{ $entries } 件。すべての連鎖と署名を確認しました）。
+ledger-owner-unconfirmed = 注意: 所有者の鍵は台帳自身から読み取りました。誰の台帳かを確かめるには、所有者の公開鍵を --key で指定してください。
+
+err-internal = 予期しないエラーです: { $detail }
+    .hint = 実行したコマンドを添えて報告してください。
+err-io = { $path } を読み書きできませんでした: { $detail }
+    .hint = パスが存在するか、書き込み権限があるか、ディスクに空きがあるかを確認してください。
+err-no-terminal = { $what } のパスフレーズを尋ねる端末がありません。
+    .hint = ファイルで指定してください（鍵は --key-passphrase-file FILE、暗号化データは --passphrase-file FILE）。
+err-passphrases-differ = 入力された2つのパスフレーズが一致しません。
+    .hint = もう一度実行し、同じパスフレーズを2回入力してください。
+err-key-passphrase-short = 鍵のパスフレーズが短すぎます（8文字以上）。
+    .hint = より長いパスフレーズを選んでください。覚えやすい文が適しています。
+err-wrong-key-passphrase = 鍵のパスフレーズが違います。
+    .hint = `custody init` のときに決めたパスフレーズを入力してください。
+err-declined = 何も変更していません。
+err-interrupted = 中断しました。ここまでの作業は記録されています。
+    .hint = 同じコマンドをもう一度実行すると、残りの作業を完了します。
+err-bad-method = 消去方式「{ $given }」はありません。
+    .hint = random、zero、nist-clear、dod-3 のいずれかを指定してください。
+err-not-initialised = { $path } に custody のホームがありません。
+    .hint = 先に `custody init --org 組織名 --name 氏名` を実行するか、--home または CUSTODY_HOME でホームを指定してください。
+err-already-initialised = { $path } には既に custody のホームがあります。
+    .hint = そのまま使うか、--home で別の場所を指定してください。
+err-no-home-directory = custody のホームを置く場所がありません。
+    .hint = CUSTODY_HOME を設定するか、--home DIR を指定してください。
+err-home-damaged = { $path } の custody のホームが壊れています: { $detail }
+    .hint = 何も削除せず、取扱責任者に確認を依頼してください。
+err-passphrase-typo = パスワードの第{ $group }グループに入力誤りがあります。
+    .hint = 第{ $group }グループをパスワード通知書と1文字ずつ照らし合わせてください。
+err-passphrase-length = パスワードが{ $symbols }文字です。通知書のパスワードは6文字（または5文字）×4グループです。
+    .hint = パスワード通知書のすべてのグループを入力してください。
+err-passphrase-character = パスワードの{ $position }文字目は、パスワード通知書に使われない文字です。
+    .hint = 通知書に印刷された英数字だけを入力してください。
+err-ledger-invalid = 台帳 { $path } の { $line } 行目が正しくありません: { $detail }
+    .hint = ファイルはそのまま保管し、事故として報告してください。手で修正しないでください。
+err-ledger-owner = 台帳 { $path } は鍵 { $found } で書かれています。指定された鍵（{ $expected }）ではありません。
+    .hint = 台帳と公開鍵の組み合わせが正しいか確認してください。
+
+# Help texts: help-<command>[-<subcommand>]-<argument>; help-<argument> for global options.
+help = USB媒体で受け渡す個人情報の管理記録: 暗号化、復号、消去、そしてすべての手順の記録。
+help-lang = メッセージと文書の言語: ja または en（既定: ロケール、なければ日本語）
+help-json = テキストの代わりに JSON 文書を1つ標準出力に出力する
+help-home = custody のホーム（既定: $CUSTODY_HOME、なければ OS のデータフォルダ）
+help-key-passphrase-file = 鍵のパスフレーズをこのファイルから読む（なければ $CUSTODY_KEY_PASSPHRASE_FILE が示すファイル、なければ入力を求める）
+help-init = custody のホームを作成する: 署名鍵と空の台帳
+help-init-org = 所属組織（例: 新宿区 地域調整課）
+help-init-name = 氏名
+help-init-role = 役割: responsible（取扱責任者）または handler（取扱者）
+help-key = 相手方に渡す公開鍵
+help-key-export = 公開鍵を minisign 形式で書き出す
+help-key-export-out = 書き出すファイル（既定: 標準出力）
+help-seal = フォルダを暗号化してUSB媒体に書き込み、パスワード通知書を作成する
+help-seal-src = 暗号化するフォルダ
+help-seal-to = 暗号化データとラベルを書き込む媒体（USBメモリ）のフォルダ
+help-seal-notice = パスワード通知書の作成先（印刷用 .html または .txt）。媒体上は不可
+help-seal-recipient = 受領する組織
+help-seal-contract = この納品が属する契約
+help-seal-categories = 含まれる情報項目（氏名、住所など）。項目ごとに指定
+help-open = 暗号化データを本人専用の作業フォルダに復号する
+help-open-payload = 復号する暗号化データ（.age）
+help-open-dest = 作成する作業フォルダ（存在しないか、空であること）
+help-open-passphrase-file = パスワードを入力する代わりに、このファイル（または .txt のパスワード通知書）から読む
+help-ledger = 台帳を検証する
+help-ledger-verify = すべての行の連鎖と署名を確認する。すべて正しいときだけ終了コード0
+help-ledger-verify-file = 台帳ファイル（既定: 自分のホームの台帳）
+help-ledger-verify-key = その台帳を書いたはずの公開鍵（minisign .pub）
+help-wipe = ファイル、フォルダ、媒体全体を検証付きで消去し、記録を残す
+help-wipe-paths = 消去するファイルまたはフォルダ
+help-wipe-device = 代わりにデバイス全体またはイメージファイルを消去する
+help-wipe-method = 上書き方式: random（既定）、zero、nist-clear、dod-3
+help-wipe-verify = 上書きの確認方法: full（既定）、sample、none
+help-wipe-dry-run = 消去対象を表示するだけで、何も変更しない
+help-wipe-yes = 確認を求めない
+help-wipe-force = 許される場合に限り、安全のための拒否を無視する
+help-wipe-record = 消去の記録（JSON）をこのファイルに書く
+help-wipe-notice-destroyed = 消去した暗号化データのパスワード通知書は廃棄または返却済み: 暗号学的消去としても記録する
+help-demo = 一時ホームで見本データを使い、すべての手順を説明しながら実行する
+help-demo-keep = デモのフォルダを削除せず、ここに残す

@@ -1,1 +1,28 @@
-# Messages for open. Keep the ids in the same order in ja and en.
+# Messages of `custody open`. Keep the ids in the same order in ja and en.
+
+open-progress = 復号中
+open-done = 復号しました。ファイルは本人だけが使える作業フォルダにあります。
+open-next = このフォルダ内だけで作業し、ほかへ複製しないでください。契約終了時は `custody wipe` で消去してください。
+
+err-wrong-passphrase = この暗号化データのパスワードが違います。
+    .hint = 通知書がこの暗号化データのものか（暗号化データIDと確認コード）を確かめて、もう一度入力してください。
+err-dest-not-empty = 作業フォルダ { $path } は既にあり、空ではありません。
+    .hint = --dest で新しいフォルダを指定してください。既存のファイルと混ぜることはありません。
+err-label-mismatch = 暗号化データがラベルと一致しません（{ $field }）。
+    .hint = 破損しているか、差し替えられた可能性があります。使わずに送付元へ連絡してください。
+err-unsafe-entry = 暗号化データに許可されない項目があります: { $entry }（{ $detail }）
+    .hint = 何も展開していません。送付元へ連絡してください。
+err-manifest-mismatch = 暗号化データの中身がマニフェストと一致しません: { $entry }（{ $detail }）
+    .hint = 何も展開していません。送付元へ連絡してください。
+err-payload-truncated = 暗号化データが途中で切れています。
+    .hint = 何も展開していません。媒体からもう一度コピーするか、送付元に再送を依頼してください。
+err-payload-corrupted = 暗号化データが破損しています。
+    .hint = 何も展開していません。媒体からもう一度コピーするか、送付元に再送を依頼してください。
+err-not-a-payload = このファイルは custody の暗号化データではありません。
+    .hint = 媒体上の .age ファイルを指定してください。
+err-not-passphrase-payload = この age ファイルはパスワード通知書のパスワードで保護されていません。
+    .hint = custody は `custody seal` で作られた暗号化データを開きます。作成したツールで開いてください。
+err-work-factor = この暗号化データは、安全に許容できる以上の鍵導出処理を要求しています。
+    .hint = custody で作られたものではありません。送付元に確認してください。
+err-open-failed = 復号に失敗しました: { $detail }
+    .hint = 何も展開していません。

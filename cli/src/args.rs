@@ -1,0 +1,171 @@
+//! The command line. Help texts are replaced at start-up by the Fluent messages
+//! `help-<command>[-<argument>]` (see `help.rs`), so what is written here is only
+//! the fallback.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "custody", version, about = "Chain of custody for personal data on USB media")]
+pub struct Cli {
+    /// Language of messages and documents (default: the locale, else Japanese).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Print one JSON document on standard output instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The custody home (default: $CUSTODY_HOME, else the platform data directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub home: Option<PathBuf>,
+    /// Read the key passphrase from this file (else $CUSTODY_KEY_PASSPHRASE_FILE, else a prompt).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub key_passphrase_file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    Ja,
+    En,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create your custody home: your signing key and an empty ledger.
+    Init(InitArgs),
+    /// Your public key, for the other parties.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Encrypt a folder onto USB media and issue the password notice.
+    Seal(SealArgs),
+    /// Decrypt a payload into an owner-only work folder.
+    Open(OpenArgs),
+    /// Check a ledger.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+    /// Erase files, folders or whole media, verified, with a record.
+    Wipe(WipeArgs),
+    /// Run the whole lifecycle on sample data in a temporary home, narrating each step.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Your organisation (e.g. 新宿区 地域調整課).
+    #[arg(long)]
+    pub org: String,
+    /// Your name.
+    #[arg(long)]
+    pub name: String,
+    /// Your role on the roster.
+    #[arg(long, value_enum, default_value = "handler")]
+    pub role: RoleArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Responsible,
+    Handler,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Write your public key in minisign format.
+    Export {
+        /// File to write (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SealArgs {
+    /// The folder to seal.
+    pub src: PathBuf,
+    /// The media folder (the USB stick) to write the payload and label to.
+    #[arg(long, value_name = "MEDIA_DIR")]
+    pub to: PathBuf,
+    /// Where to write the password notice (.html or .txt), not on the media.
+    #[arg(long, value_name = "NOTICE_PATH")]
+    pub notice: PathBuf,
+    /// The receiving organisation.
+    #[arg(long, value_name = "ORG")]
+    pub recipient: Option<String>,
+    /// The contract this delivery belongs to.
+    #[arg(long, value_name = "ID")]
+    pub contract: Option<String>,
+    /// A data category in the payload (氏名, 住所, …); repeat for each.
+    #[arg(long = "category", value_name = "TEXT")]
+    pub categories: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The payload (.age) to open.
+    pub payload: PathBuf,
+    /// The work folder to create (must not exist or be empty).
+    #[arg(long, value_name = "DIR")]
+    pub dest: PathBuf,
+    /// Read the passphrase from this file (or the .txt notice) instead of prompting.
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Check every line's chain and signature.
+    Verify {
+        /// The ledger file (default: your home's ledger).
+        file: Option<PathBuf>,
+        /// The public key that must have written it (minisign .pub file).
+        #[arg(long, value_name = "PUBKEY")]
+        key: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct WipeArgs {
+    /// Files or folders to erase.
+    #[arg(required_unless_present = "device")]
+    pub paths: Vec<PathBuf>,
+    /// Erase a whole device or image file instead.
+    #[arg(long, value_name = "DEV", conflicts_with = "paths")]
+    pub device: Option<PathBuf>,
+    /// Overwrite method.
+    #[arg(long, default_value = "random", value_name = "METHOD")]
+    pub method: String,
+    /// How to verify the overwrite.
+    #[arg(long, value_enum, default_value = "full")]
+    pub verify: VerifyArg,
+    /// Show what would be erased; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Override a safety refusal where that is allowed.
+    #[arg(long)]
+    pub force: bool,
+    /// Write the erasure record (JSON) to this file.
+    #[arg(long, value_name = "OUT.json")]
+    pub record: Option<PathBuf>,
+    /// The password notice of a wiped payload was destroyed or returned: record a cryptographic erase too.
+    #[arg(long)]
+    pub notice_destroyed: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum VerifyArg {
+    Full,
+    Sample,
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the demo's temporary folder here instead of deleting it.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+}

@@ -1,0 +1,30 @@
+//! One module per command.
+
+mod init;
+mod key;
+mod ledger;
+mod open;
+mod seal;
+
+use custody_l10n::Lang;
+use custody_lifecycle::Home;
+
+use crate::args::{Cli, Command};
+use crate::errors::CliError;
+use crate::output::Output;
+
+pub fn run(cli: &Cli, out: &Output, lang: Lang) -> Result<(), CliError> {
+    match &cli.command {
+        Command::Init(a) => init::run(cli, a, out),
+        Command::Key(k) => key::run(cli, k, out),
+        Command::Seal(a) => seal::run(cli, a, out, lang),
+        Command::Open(a) => open::run(cli, a, out),
+        Command::Ledger(c) => ledger::run(cli, c, out),
+        Command::Wipe(_) | Command::Demo(_) => Err(CliError::Declined),
+    }
+}
+
+pub(crate) fn open_home(cli: &Cli) -> Result<Home, CliError> {
+    let root = Home::locate(cli.home.as_deref())?;
+    Ok(Home::open(&root)?)
+}

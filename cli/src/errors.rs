@@ -1,0 +1,211 @@
+//! Every failure the person can meet, as a stable code, an exit code, a message
+//! that says what went wrong and a hint that says what to do next.
+
+use std::path::PathBuf;
+
+use custody_l10n::Args;
+use custody_lifecycle::Error as L;
+use custody_notice::PassphraseError;
+use custody_seal::{OffenderReason, OpenError, SealError};
+use fluent_bundle::FluentValue;
+use serde_json::json;
+
+use crate::exit::Exit;
+use crate::output::Output;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Lifecycle(#[from] custody_lifecycle::Error),
+    #[error("no terminal to ask for the {what} passphrase")]
+    NoTerminal { what: &'static str },
+    #[error("the two passphrases differ")]
+    PassphrasesDiffer,
+    #[error("key passphrase too short")]
+    KeyPassphraseTooShort,
+    #[error("declined")]
+    Declined,
+    #[error("interrupted")]
+    Interrupted,
+    #[error("{failed} of {total} items were not erased")]
+    WipePartial { failed: u64, total: u64 },
+    #[error("unknown method {given}")]
+    BadMethod { given: String },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// A failure made ready to show.
+pub struct Rendered {
+    pub code: &'static str,
+    pub exit: Exit,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Rendered {
+    pub fn print(&self, out: &Output) {
+        if out.json {
+            out.result(
+                &[],
+                json!({"ok": false, "error": {"code": self.code, "exit": self.exit as u8, "message": self.message, "hint": self.hint}}),
+            );
+        } else {
+            eprintln!("{}: {}", out.t("error-prefix"), self.message);
+            if let Some(h) = &self.hint {
+                eprintln!("{}: {}", out.t("hint-prefix"), h);
+            }
+        }
+    }
+}
+
+fn p(path: &std::path::Path) -> FluentValue<'static> {
+    FluentValue::from(path.display().to_string())
+}
+
+fn s(v: impl ToString) -> FluentValue<'static> {
+    FluentValue::from(v.to_string())
+}
+
+fn r(out: &Output, code: &'static str, exit: Exit, args: &Args<'_>) -> Rendered {
+    let id = format!("err-{code}");
+    let hint_id = format!("{id}.hint");
+    let hint = out.ta(&hint_id, args);
+    Rendered { code, exit, message: out.ta(&id, args), hint: (hint != hint_id).then_some(hint) }
+}
+
+pub fn passphrase_problem(out: &Output, e: &PassphraseError) -> String {
+    render_passphrase(out, e).message
+}
+
+fn render_passphrase(out: &Output, e: &PassphraseError) -> Rendered {
+    match e {
+        PassphraseError::TypoInGroup { group } => r(out, "passphrase-typo", Exit::Passphrase, &[("group", s(group))]),
+        PassphraseError::WrongLength { symbols } => {
+            r(out, "passphrase-length", Exit::Passphrase, &[("symbols", s(symbols))])
+        }
+        PassphraseError::InvalidCharacter { position } => {
+            r(out, "passphrase-character", Exit::Passphrase, &[("position", s(position))])
+        }
+        PassphraseError::RandomnessUnavailable => r(out, "internal", Exit::Internal, &[("detail", s(e))]),
+    }
+}
+
+pub fn render(e: &CliError, out: &Output) -> Rendered {
+    match e {
+        CliError::Lifecycle(l) => render_lifecycle(l, out),
+        CliError::NoTerminal { what } => r(out, "no-terminal", Exit::Passphrase, &[("what", s(what))]),
+        CliError::PassphrasesDiffer => r(out, "passphrases-differ", Exit::Passphrase, &[]),
+        CliError::KeyPassphraseTooShort => r(out, "key-passphrase-short", Exit::Passphrase, &[]),
+        CliError::Declined => r(out, "declined", Exit::Declined, &[]),
+        CliError::Interrupted => r(out, "interrupted", Exit::Interrupted, &[]),
+        CliError::WipePartial { failed, total } => {
+            r(out, "wipe-partial", Exit::WipePartial, &[("failed", s(failed)), ("total", s(total))])
+        }
+        CliError::BadMethod { given } => r(out, "bad-method", Exit::Usage, &[("given", s(given))]),
+        CliError::Io { path, source } => {
+            r(out, "io", Exit::Io, &[("path", p(path)), ("detail", s(source))])
+        }
+    }
+}
+
+fn render_lifecycle(e: &L, out: &Output) -> Rendered {
+    match e {
+        L::NotInitialised { path } => r(out, "not-initialised", Exit::Home, &[("path", p(path))]),
+        L::AlreadyInitialised { path } => r(out, "already-initialised", Exit::Home, &[("path", p(path))]),
+        L::NoHomeDirectory => r(out, "no-home-directory", Exit::Home, &[]),
+        L::HomeDamaged { path, what } => r(out, "home-damaged", Exit::Home, &[("path", p(path)), ("detail", s(what))]),
+        L::WrongKeyPassphrase => r(out, "wrong-key-passphrase", Exit::Passphrase, &[]),
+        L::NoticeOnMedia { notice, media } => {
+            r(out, "notice-on-media", Exit::InputRefused, &[("notice", p(notice)), ("media", p(media))])
+        }
+        L::NoticeExists { path } => r(out, "notice-exists", Exit::InputRefused, &[("path", p(path))]),
+        L::NoticeFormat { path } => r(out, "notice-format", Exit::InputRefused, &[("path", p(path))]),
+        L::Passphrase(pe) => render_passphrase(out, pe),
+        L::LedgerInvalid { path, source } => r(
+            out,
+            "ledger-invalid",
+            Exit::Integrity,
+            &[("path", p(path)), ("line", s(source.line)), ("detail", s(&source.problem))],
+        ),
+        L::LedgerOwnerMismatch { path, expected, found } => r(
+            out,
+            "ledger-owner",
+            Exit::Integrity,
+            &[("path", p(path)), ("expected", s(expected)), ("found", s(found))],
+        ),
+        L::Seal(se) => render_seal(se, out),
+        L::Open(oe) => render_open(oe, out),
+        L::Io { path, source } => r(out, "io", Exit::Io, &[("path", p(path)), ("detail", s(source))]),
+        other => r(out, "internal", Exit::Internal, &[("detail", s(other))]),
+    }
+}
+
+fn render_seal(e: &SealError, out: &Output) -> Rendered {
+    match e {
+        SealError::Refused { offenders } => {
+            let list: Vec<String> = offenders
+                .iter()
+                .map(|o| format!("  {} ({})", o.path.display(), out.t(offender_id(&o.reason))))
+                .collect();
+            r(out, "source-refused", Exit::InputRefused, &[("count", s(offenders.len())), ("list", s(list.join("\n")))])
+        }
+        SealError::SourceInsideMedia { .. } => r(out, "source-inside-media", Exit::InputRefused, &[]),
+        SealError::NoRoom { needed, available, .. } => r(
+            out,
+            "no-room",
+            Exit::Destination,
+            &[("needed", s(human_bytes(*needed))), ("available", s(human_bytes(*available)))],
+        ),
+        SealError::TooLargeForFat { .. } => r(out, "too-large-for-fat", Exit::Destination, &[]),
+        SealError::SourceChanged { path } => r(out, "source-changed", Exit::InputRefused, &[("path", p(path))]),
+        other => r(out, "seal-failed", Exit::Io, &[("detail", s(other))]),
+    }
+}
+
+fn render_open(e: &OpenError, out: &Output) -> Rendered {
+    match e {
+        OpenError::WrongPassphrase => r(out, "wrong-passphrase", Exit::Passphrase, &[]),
+        OpenError::DestNotEmpty { dest } => r(out, "dest-not-empty", Exit::Destination, &[("path", p(dest))]),
+        OpenError::LabelMismatch { field } => r(out, "label-mismatch", Exit::Integrity, &[("field", s(field))]),
+        OpenError::UnsafeEntry { entry, reason } => {
+            r(out, "unsafe-entry", Exit::Integrity, &[("entry", s(entry)), ("detail", s(reason))])
+        }
+        OpenError::ManifestMismatch { path, what } => {
+            r(out, "manifest-mismatch", Exit::Integrity, &[("entry", s(path)), ("detail", s(what))])
+        }
+        OpenError::Truncated => r(out, "payload-truncated", Exit::Integrity, &[]),
+        OpenError::Corrupted { .. } => r(out, "payload-corrupted", Exit::Integrity, &[]),
+        OpenError::NotAnAgeFile { .. } => r(out, "not-a-payload", Exit::Integrity, &[]),
+        OpenError::NotPassphraseEncrypted => r(out, "not-passphrase-payload", Exit::Integrity, &[]),
+        OpenError::WorkFactorTooHigh { .. } => r(out, "work-factor", Exit::Integrity, &[]),
+        other => r(out, "open-failed", Exit::Integrity, &[("detail", s(other))]),
+    }
+}
+
+fn offender_id(reason: &OffenderReason) -> &'static str {
+    match reason {
+        OffenderReason::Symlink => "offender-symlink",
+        OffenderReason::SpecialFile => "offender-special-file",
+        OffenderReason::Unreadable => "offender-unreadable",
+        OffenderReason::NotUtf8Name => "offender-not-utf8-name",
+        OffenderReason::ForbiddenName(_) => "offender-forbidden-name",
+        OffenderReason::ReservedName => "offender-reserved-name",
+        OffenderReason::CaseFoldDuplicate => "offender-case-duplicate",
+    }
+}
+
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}

@@ -1,0 +1,84 @@
+//! Getting secrets from the person, never from argv or the environment: a prompt
+//! without echo on the terminal, or a file named by a flag (or, for the key
+//! passphrase, by the *path* in CUSTODY_KEY_PASSPHRASE_FILE).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use custody_notice::Passphrase;
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use crate::errors::CliError;
+use crate::output::Output;
+
+const KEY_FILE_VAR: &str = "CUSTODY_KEY_PASSPHRASE_FILE";
+
+fn can_prompt() -> bool {
+    std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok()
+}
+
+fn read_secret_file(path: &Path) -> Result<SecretString, CliError> {
+    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.into(), source })?);
+    // Only the line ending is trimmed: spaces may be part of a key passphrase.
+    let line = text.strip_suffix('\n').unwrap_or(&text);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    Ok(SecretString::from(line.to_string()))
+}
+
+/// The key passphrase: `--key-passphrase-file`, else the file named by
+/// CUSTODY_KEY_PASSPHRASE_FILE, else a prompt (twice when `confirm`).
+pub fn key_passphrase(out: &Output, file: Option<&Path>, confirm: bool) -> Result<SecretString, CliError> {
+    let from_env = std::env::var_os(KEY_FILE_VAR).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let pass = if let Some(path) = file.map(Path::to_path_buf).or(from_env) {
+        read_secret_file(&path)?
+    } else {
+        if !can_prompt() {
+            return Err(CliError::NoTerminal { what: "key" });
+        }
+        let first = prompt(&out.t("prompt-key-passphrase"))?;
+        if confirm {
+            let again = prompt(&out.t("prompt-key-passphrase-again"))?;
+            if first.expose_secret() != again.expose_secret() {
+                return Err(CliError::PassphrasesDiffer);
+            }
+        }
+        first
+    };
+    if confirm && pass.expose_secret().chars().count() < 8 {
+        return Err(CliError::KeyPassphraseTooShort);
+    }
+    Ok(pass)
+}
+
+/// The payload passphrase: a file (plain passphrase or the .txt notice), else a
+/// prompt that says which group has a typo and asks again, before any slow KDF.
+pub fn payload_passphrase(out: &Output, file: Option<&Path>) -> Result<Passphrase, CliError> {
+    if let Some(path) = file {
+        return custody_lifecycle::read_passphrase_file(path).map_err(CliError::from);
+    }
+    if !can_prompt() {
+        return Err(CliError::NoTerminal { what: "payload" });
+    }
+    let mut attempts = 0;
+    loop {
+        let typed = prompt(&out.t("prompt-payload-passphrase"))?;
+        match Passphrase::parse(typed.expose_secret()) {
+            Ok(p) => return Ok(p),
+            Err(e) if attempts < 2 => {
+                attempts += 1;
+                eprintln!("{}", crate::errors::passphrase_problem(out, &e));
+            }
+            Err(e) => return Err(CliError::from(custody_lifecycle::Error::from(e))),
+        }
+    }
+}
+
+fn prompt(text: &str) -> Result<SecretString, CliError> {
+    let typed = Zeroizing::new(rpassword::prompt_password(format!("{text} ")).map_err(|source| CliError::Io {
+        path: PathBuf::from("/dev/tty"),
+        source,
+    })?);
+    Ok(SecretString::from(typed.to_string()))
+}
+

@@ -1,0 +1,50 @@
+use std::path::PathBuf;
+
+/// Everything that can go wrong in a lifecycle step. Format errors are carried as
+/// they are, so the CLI can say exactly what happened and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no custody home at {path}: run `custody init` first")]
+    NotInitialised { path: PathBuf },
+    #[error("a custody home already exists at {path}")]
+    AlreadyInitialised { path: PathBuf },
+    #[error("no place for the custody home: set CUSTODY_HOME or pass --home")]
+    NoHomeDirectory,
+    #[error("the custody home at {path} is damaged: {what}")]
+    HomeDamaged { path: PathBuf, what: String },
+    #[error("the key passphrase is wrong")]
+    WrongKeyPassphrase,
+    #[error("the password notice {notice} would be written onto the media {media}")]
+    NoticeOnMedia { notice: PathBuf, media: PathBuf },
+    #[error("the password notice {path} already exists")]
+    NoticeExists { path: PathBuf },
+    #[error("the notice file {path} must end in .html or .txt")]
+    NoticeFormat { path: PathBuf },
+    #[error(transparent)]
+    Keys(#[from] custody_keys::KeyError),
+    #[error(transparent)]
+    Ledger(#[from] custody_ledger::LedgerError),
+    #[error("the ledger {path} does not verify: {source}")]
+    LedgerInvalid { path: PathBuf, source: custody_ledger::VerifyError },
+    #[error("the ledger {path} was written by key {found}, not by the key given ({expected})")]
+    LedgerOwnerMismatch { path: PathBuf, expected: String, found: String },
+    #[error(transparent)]
+    Seal(#[from] custody_seal::SealError),
+    #[error(transparent)]
+    Open(#[from] custody_seal::OpenError),
+    #[error(transparent)]
+    Notice(#[from] custody_notice::NoticeError),
+    #[error(transparent)]
+    Passphrase(#[from] custody_notice::PassphraseError),
+    #[error(transparent)]
+    Wipe(#[from] custody_wipe::WipeError),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+}

@@ -1,0 +1,239 @@
+//! The custody home: one person's identity and ledger.
+//!
+//! ```text
+//! $CUSTODY_HOME/            0700
+//!   person.json             who this is (org, name, role, key id); written last by init
+//!   identity.pub            minisign public key, for the other parties to trust
+//!   identity.key            minisign secret key, passphrase-encrypted, 0600
+//!   ledger.jsonl            this person's signed, hash-chained ledger
+//! ```
+
+use std::fs;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use custody_keys::{KeyId, PublicKey, SecretKey};
+use custody_ledger::{Appended, Ledger, Signer};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::fsutil::{sync_dir, write_atomic};
+use crate::{now, Error, TOOL};
+
+const PERSON: &str = "person.json";
+const PUBLIC: &str = "identity.pub";
+const SECRET: &str = "identity.key";
+const LEDGER: &str = "ledger.jsonl";
+
+/// A person's role on the roster (R5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// 取扱責任者
+    Responsible,
+    /// 取扱者
+    Handler,
+}
+
+impl std::str::FromStr for Role {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Role, ()> {
+        match s {
+            "responsible" => Ok(Role::Responsible),
+            "handler" => Ok(Role::Handler),
+            _ => Err(()),
+        }
+    }
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Responsible => "responsible",
+            Role::Handler => "handler",
+        }
+    }
+}
+
+/// Who acts from this home.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub org: String,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonFile {
+    v: u32,
+    #[serde(flatten)]
+    person: Person,
+    key_id: KeyId,
+    created: String,
+}
+
+/// An initialised home.
+#[derive(Debug)]
+pub struct Home {
+    root: PathBuf,
+    person: Person,
+    public: PublicKey,
+}
+
+impl Home {
+    /// Where the home is: the explicit path, else `$CUSTODY_HOME`, else the platform
+    /// data directory (`~/.local/share/custody` on Linux).
+    pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, Error> {
+        if let Some(p) = explicit {
+            return Ok(p.to_path_buf());
+        }
+        if let Some(p) = std::env::var_os("CUSTODY_HOME").filter(|p| !p.is_empty()) {
+            return Ok(PathBuf::from(p));
+        }
+        dirs::data_dir().map(|d| d.join("custody")).ok_or(Error::NoHomeDirectory)
+    }
+
+    /// Creates the home: a new identity whose secret key is encrypted with
+    /// `key_passphrase`, and a ledger whose first entry (`init`) carries the public
+    /// key, so the ledger names the key that must have signed it. `person.json` is
+    /// written last: a home without it is an interrupted init and is cleaned up.
+    pub fn init(root: &Path, person: Person, key_passphrase: &SecretString) -> Result<Home, Error> {
+        if root.join(PERSON).exists() {
+            return Err(Error::AlreadyInitialised { path: root.to_path_buf() });
+        }
+        fs::DirBuilder::new().recursive(true).mode(0o700).create(root).map_err(Error::io(root))?;
+        fs::set_permissions(root, fs::Permissions::from_mode(0o700)).map_err(Error::io(root))?;
+        // Leftovers of an init that died before person.json: no entry in them was ever
+        // used, so starting over loses nothing.
+        for leftover in [PUBLIC, SECRET, LEDGER] {
+            let p = root.join(leftover);
+            if p.exists() {
+                fs::remove_file(&p).map_err(Error::io(&p))?;
+            }
+        }
+        let result = Self::init_files(root, &person, key_passphrase);
+        if result.is_err() {
+            for f in [PUBLIC, SECRET, LEDGER] {
+                let _ = fs::remove_file(root.join(f));
+            }
+        }
+        result
+    }
+
+    fn init_files(root: &Path, person: &Person, key_passphrase: &SecretString) -> Result<Home, Error> {
+        let secret = SecretKey::generate();
+        let public = secret.public_key();
+        let comment = format!("custody key of {} ({})", person.name, person.org);
+        let key_text = secret.to_encrypted_minisign(key_passphrase, &comment)?;
+        write_atomic(&root.join(SECRET), key_text.as_bytes(), 0o600, true)?;
+        write_atomic(&root.join(PUBLIC), public.to_minisign(&comment).as_bytes(), 0o644, true)?;
+
+        let ledger_path = root.join(LEDGER);
+        let ledger = Ledger::create(&ledger_path)?;
+        let mut body = Map::new();
+        body.insert("tool".into(), json!(TOOL));
+        body.insert("public_key".into(), json!(public.to_base64()));
+        body.insert("org".into(), json!(person.org));
+        body.insert("name".into(), json!(person.name));
+        body.insert("role".into(), json!(person.role.as_str()));
+        ledger.append("init", body, &secret, now())?;
+
+        let file = PersonFile { v: 1, person: person.clone(), key_id: public.key_id(), created: now().to_rfc3339() };
+        let bytes = serde_json::to_vec_pretty(&file).map_err(|e| Error::HomeDamaged { path: root.into(), what: e.to_string() })?;
+        write_atomic(&root.join(PERSON), &bytes, 0o644, true)?;
+        sync_dir(root).map_err(Error::io(root))?;
+        Ok(Home { root: root.to_path_buf(), person: person.clone(), public })
+    }
+
+    /// Opens an initialised home.
+    pub fn open(root: &Path) -> Result<Home, Error> {
+        let person_path = root.join(PERSON);
+        let bytes = match fs::read(&person_path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::NotInitialised { path: root.to_path_buf() })
+            }
+            Err(e) => return Err(Error::Io { path: person_path, source: e }),
+        };
+        let damaged = |what: String| Error::HomeDamaged { path: root.to_path_buf(), what };
+        let file: PersonFile = serde_json::from_slice(&bytes).map_err(|e| damaged(format!("{PERSON}: {e}")))?;
+        let pub_path = root.join(PUBLIC);
+        let text = fs::read_to_string(&pub_path).map_err(Error::io(&pub_path))?;
+        let public = PublicKey::from_minisign(&text)?;
+        if public.key_id() != file.key_id {
+            return Err(damaged(format!("{PUBLIC} is key {}, {PERSON} names {}", public.key_id(), file.key_id)));
+        }
+        Ok(Home { root: root.to_path_buf(), person: file.person, public })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+    pub fn person(&self) -> &Person {
+        &self.person
+    }
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public
+    }
+    pub fn key_id(&self) -> KeyId {
+        self.public.key_id()
+    }
+    pub fn ledger_path(&self) -> PathBuf {
+        self.root.join(LEDGER)
+    }
+    pub fn public_key_path(&self) -> PathBuf {
+        self.root.join(PUBLIC)
+    }
+
+    /// Decrypts the secret key: every step that records something needs it.
+    pub fn unlock(&self, key_passphrase: &SecretString) -> Result<Session<'_>, Error> {
+        let path = self.root.join(SECRET);
+        let text = zeroize::Zeroizing::new(fs::read_to_string(&path).map_err(Error::io(&path))?);
+        let secret = match SecretKey::from_encrypted_minisign(&text, key_passphrase) {
+            Ok(s) => s,
+            Err(custody_keys::KeyError::WrongPassphrase) => return Err(Error::WrongKeyPassphrase),
+            Err(e) => return Err(e.into()),
+        };
+        if secret.key_id() != self.key_id() {
+            return Err(Error::HomeDamaged {
+                path: self.root.clone(),
+                what: format!("{SECRET} is key {}, {PUBLIC} is {}", secret.key_id(), self.key_id()),
+            });
+        }
+        Ok(Session { home: self, secret })
+    }
+}
+
+/// A home with its secret key unlocked: can sign and record.
+pub struct Session<'h> {
+    home: &'h Home,
+    secret: SecretKey,
+}
+
+impl std::fmt::Debug for Session<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("key_id", &self.home.key_id()).finish_non_exhaustive()
+    }
+}
+
+impl Session<'_> {
+    pub fn home(&self) -> &Home {
+        self.home
+    }
+
+    /// Appends one signed entry to the home ledger.
+    pub fn record(&self, kind: &str, body: Map<String, Value>) -> Result<Appended, Error> {
+        let ledger = Ledger::open(&self.home.ledger_path())?;
+        Ok(ledger.append(kind, body, self.signer(), now())?)
+    }
+
+    pub fn signer(&self) -> &dyn Signer {
+        &self.secret
+    }
+
+    pub fn secret_key(&self) -> &SecretKey {
+        &self.secret
+    }
+}

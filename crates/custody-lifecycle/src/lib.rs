@@ -1,0 +1,44 @@
+//! The custody lifecycle: who is acting, where their identity and ledger live, and
+//! the steps of a delivery (seal, open, wipe) with the ledger entry each one records.
+//!
+//! The format crates each do one job — `custody-seal` the payload, `custody-notice`
+//! the passphrase and paper notice, `custody-keys` identities and signatures,
+//! `custody-ledger` the hash-chained log, `custody-wipe` erasure. This crate decides
+//! the order they run in, what is refused as a matter of policy (a notice on the
+//! media it unlocks), and what the ledger says about each step. It never prints;
+//! the CLI renders its results.
+//!
+//! ```no_run
+//! use custody_lifecycle::{Home, Person, Role};
+//! use secrecy::SecretString;
+//! let key_pass = SecretString::from("correct horse battery staple".to_string());
+//! let person = Person { org: "新宿区".into(), name: "山田 花子".into(), role: Role::Responsible };
+//! let home = Home::init("/tmp/custody-home".as_ref(), person, &key_pass)?;
+//! let session = home.unlock(&key_pass)?;
+//! # Ok::<(), custody_lifecycle::Error>(())
+//! ```
+
+mod error;
+mod fsutil;
+mod home;
+mod ledger_check;
+mod machine;
+mod open;
+mod seal;
+
+pub use error::Error;
+pub use home::{Home, Person, Role, Session};
+pub use ledger_check::{verify_ledger, LedgerReport};
+pub use machine::Machine;
+pub use open::{open_delivery, read_passphrase_file, OpenReport, OpenRequest};
+pub use seal::{seal_delivery, SealReport, SealRequest};
+
+/// The tool's name and version as recorded in ledgers and records.
+pub const TOOL: &str = concat!("custody ", env!("CARGO_PKG_VERSION"));
+
+/// Now, in local time with its offset, to the second (ledger `time` fields).
+pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    use chrono::Timelike;
+    let t = chrono::Local::now().fixed_offset();
+    t.with_nanosecond(0).unwrap_or(t)
+}

@@ -1,0 +1,86 @@
+//! `open`: the contractor decrypts a payload into an owner-only work folder (R9),
+//! and the ledger records which machine holds the plaintext (R16).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use custody_notice::Passphrase;
+use custody_seal::Label;
+use serde::Serialize;
+use serde_json::{json, Map};
+
+use crate::{Error, Machine, Session};
+
+#[derive(Debug)]
+pub struct OpenRequest<'a> {
+    pub payload: PathBuf,
+    pub dest: PathBuf,
+    pub passphrase: &'a Passphrase,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenReport {
+    pub payload_id: String,
+    pub dest: PathBuf,
+    pub file_count: u64,
+    pub total_bytes: u64,
+    pub manifest_root: String,
+    /// Whether a label was found beside the payload and matched it.
+    pub label_checked: bool,
+    pub machine: Machine,
+    pub ledger_seq: u64,
+}
+
+pub fn open_delivery(session: &Session<'_>, req: &OpenRequest<'_>, progress: &dyn Fn(u64)) -> Result<OpenReport, Error> {
+    let label_path = Label::path_beside(&req.payload);
+    let label = if label_path.exists() { Some(Label::read(&label_path)?) } else { None };
+    let dest_existed = req.dest.exists();
+    let opened = custody_seal::open(&req.payload, &req.passphrase.to_secret_string(), &req.dest, label.as_ref(), progress)?;
+
+    let machine = Machine::current();
+    let manifest_root = hex::encode(opened.manifest_root);
+    let payload_id = opened.manifest.payload_id.to_string();
+    let mut body = Map::new();
+    body.insert("payload_id".into(), json!(payload_id));
+    body.insert("manifest_root".into(), json!(manifest_root));
+    body.insert("file_count".into(), json!(opened.file_count));
+    body.insert("total_bytes".into(), json!(opened.total_bytes));
+    body.insert("label_checked".into(), json!(label.is_some()));
+    body.insert("machine".into(), json!(machine));
+    let appended = match session.record("opened", body) {
+        Ok(a) => a,
+        Err(e) => {
+            // Plaintext that the ledger does not know about is an unrecorded copy
+            // (R16): take it away again.
+            remove_opened(&req.dest, dest_existed);
+            return Err(e);
+        }
+    };
+    Ok(OpenReport {
+        payload_id,
+        dest: opened.dest,
+        file_count: opened.file_count,
+        total_bytes: opened.total_bytes,
+        manifest_root,
+        label_checked: label.is_some(),
+        machine,
+        ledger_seq: appended.seq,
+    })
+}
+
+fn remove_opened(dest: &Path, existed_before: bool) {
+    let _ = fs::remove_dir_all(dest);
+    if existed_before {
+        let _ = fs::create_dir(dest);
+    }
+}
+
+/// Reads a passphrase from a file: either the `.txt` password notice itself or a
+/// file holding just the passphrase (typed or canonical form).
+pub fn read_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
+    let text = zeroize::Zeroizing::new(fs::read_to_string(path).map_err(Error::io(path))?);
+    if let Ok(parsed) = custody_notice::parse_text_notice(&text) {
+        return Ok(parsed.passphrase);
+    }
+    Ok(Passphrase::parse(text.trim())?)
+}

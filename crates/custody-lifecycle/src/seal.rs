@@ -1,0 +1,170 @@
+//! `seal`: a folder becomes a payload and label on the media, and a passphrase
+//! that exists only in memory and on the paper notice (R1, R2, R8, R17).
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use custody_l10n::Lang;
+use custody_notice::{Notice, NoticeFormat, NoticeId, Passphrase};
+use custody_seal::{LabelInfo, ManifestMeta, PayloadId};
+use serde::Serialize;
+use serde_json::{json, Map};
+
+use crate::fsutil::{is_within, parent_dir, resolve_lenient};
+use crate::{now, Error, Session};
+
+/// What ward staff (or a contractor returning data, R8) asks for.
+#[derive(Debug, Clone)]
+pub struct SealRequest {
+    pub src: PathBuf,
+    pub media_dir: PathBuf,
+    pub notice_path: PathBuf,
+    pub recipient: Option<String>,
+    pub contract: Option<String>,
+    pub categories: Vec<String>,
+    pub lang: Lang,
+}
+
+/// What was written and recorded. Holds no secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct SealReport {
+    pub payload_id: String,
+    pub payload_path: PathBuf,
+    pub label_path: PathBuf,
+    pub notice_path: PathBuf,
+    pub notice_id: String,
+    pub fingerprint: String,
+    pub file_count: u64,
+    pub total_bytes: u64,
+    pub ciphertext_size: u64,
+    pub ciphertext_sha256: String,
+    pub manifest_root: String,
+    pub ledger_seq: u64,
+}
+
+/// Checks everything that can be checked before a byte is written: the notice's
+/// place and format, then every offender in the source tree.
+pub fn seal_delivery(session: &Session<'_>, req: &SealRequest, progress: &dyn Fn(u64)) -> Result<SealReport, Error> {
+    NoticeFormat::from_path(&req.notice_path).ok_or_else(|| Error::NoticeFormat { path: req.notice_path.clone() })?;
+    check_notice_place(&req.notice_path, &req.media_dir)?;
+    let tree = custody_seal::scan(&req.src)?;
+
+    let created = now();
+    let meta = ManifestMeta {
+        payload_id: PayloadId::generate(created.date_naive()),
+        created,
+        categories: req.categories.clone(),
+    };
+    let notice_id = NoticeId::generate(created.date_naive());
+    let person = session.home().person();
+    let info = LabelInfo {
+        issuer: person.org.clone(),
+        recipient: req.recipient.clone(),
+        contract: req.contract.clone(),
+        notice_id: notice_id.to_string(),
+        sealed_by: session.home().key_id().to_string(),
+    };
+    let pass = Passphrase::generate();
+    let sealed = custody_seal::seal_to_media(&tree, &meta, &info, &pass.to_secret_string(), &req.media_dir, progress)?;
+
+    let notice = Notice {
+        notice_id: notice_id.clone(),
+        payload_id: meta.payload_id.to_string(),
+        fingerprint: sealed.label.fingerprint(),
+        issuer_org: person.org.clone(),
+        issuer_name: person.name.clone(),
+        recipient: req.recipient.clone(),
+        contract: req.contract.clone(),
+        categories: req.categories.clone(),
+        issued: created,
+        file_count: sealed.outcome.file_count,
+        total_bytes: sealed.outcome.total_bytes,
+    };
+    let undo_media = || {
+        let _ = fs::remove_file(&sealed.payload_path);
+        let _ = fs::remove_file(&sealed.label_path);
+    };
+    if let Err(e) = custody_notice::write_notice(&req.notice_path, &notice, &pass, req.lang) {
+        undo_media();
+        return Err(e.into());
+    }
+    drop(pass);
+
+    let label = &sealed.label;
+    let mut body = Map::new();
+    body.insert("payload_id".into(), json!(label.payload_id.to_string()));
+    body.insert("ciphertext_sha256".into(), json!(hex::encode(label.ciphertext_sha256)));
+    body.insert("ciphertext_size".into(), json!(label.ciphertext_size));
+    body.insert("manifest_root".into(), json!(hex::encode(label.manifest_root)));
+    body.insert("file_count".into(), json!(label.file_count));
+    body.insert("dir_count".into(), json!(label.dir_count));
+    body.insert("total_bytes".into(), json!(label.total_bytes));
+    body.insert("categories".into(), json!(req.categories));
+    body.insert("notice_id".into(), json!(notice_id.to_string()));
+    body.insert("recipient".into(), json!(req.recipient));
+    body.insert("contract".into(), json!(req.contract));
+    let appended = match session.record("sealed", body) {
+        Ok(a) => a,
+        Err(e) => {
+            // An unrecorded payload is worse than none: the ledger is the only proof
+            // of what left the office.
+            undo_media();
+            let _ = fs::remove_file(&req.notice_path);
+            return Err(e);
+        }
+    };
+
+    Ok(SealReport {
+        payload_id: label.payload_id.to_string(),
+        payload_path: sealed.payload_path.clone(),
+        label_path: sealed.label_path.clone(),
+        notice_path: req.notice_path.clone(),
+        notice_id: notice_id.to_string(),
+        fingerprint: label.fingerprint(),
+        file_count: label.file_count,
+        total_bytes: label.total_bytes,
+        ciphertext_size: label.ciphertext_size,
+        ciphertext_sha256: hex::encode(label.ciphertext_sha256),
+        manifest_root: hex::encode(label.manifest_root),
+        ledger_seq: appended.seq,
+    })
+}
+
+/// R2: the notice and the media travel on separate occasions, so the notice must
+/// not be written onto the media: not inside the media directory, and not anywhere
+/// on the medium when the media directory lives on a filesystem of its own (a USB
+/// stick mounted at /media/usb, with `--to /media/usb/delivery`).
+fn check_notice_place(notice: &Path, media: &Path) -> Result<(), Error> {
+    let refuse = || Error::NoticeOnMedia { notice: notice.to_path_buf(), media: media.to_path_buf() };
+    if notice.symlink_metadata().is_ok() {
+        return Err(Error::NoticeExists { path: notice.to_path_buf() });
+    }
+    if is_within(notice, media) {
+        return Err(refuse());
+    }
+    let notice_dir = resolve_lenient(&parent_dir(notice)).unwrap_or_else(|| parent_dir(notice));
+    let (Ok(media_meta), Ok(notice_meta)) = (fs::metadata(media), fs::metadata(&notice_dir)) else {
+        return Ok(());
+    };
+    if media_meta.dev() == notice_meta.dev() && on_separate_medium(media) {
+        return Err(refuse());
+    }
+    Ok(())
+}
+
+/// True when `dir` is on a filesystem mounted somewhere other than `/` and not a
+/// memory filesystem: that is what a USB stick looks like.
+fn on_separate_medium(dir: &Path) -> bool {
+    let Ok(dir) = dir.canonicalize() else { return false };
+    let Ok(root) = fs::metadata("/") else { return false };
+    let Ok(meta) = fs::metadata(&dir) else { return false };
+    if meta.dev() == root.dev() {
+        return false;
+    }
+    const TMPFS_MAGIC: i64 = 0x0102_1994;
+    match rustix::fs::statfs(&dir) {
+        Ok(st) => st.f_type as i64 != TMPFS_MAGIC,
+        Err(_) => true,
+    }
+}

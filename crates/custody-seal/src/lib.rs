@@ -1,0 +1,83 @@
+//! The custody payload: seal a folder into an age file with a manifest and a label, and
+//! open such a payload safely.
+//!
+//! A payload is an age v1 file with exactly one scrypt recipient (work factor 18) whose
+//! plaintext is a deterministic tar stream of the folder followed by `MANIFEST.json`
+//! (docs/payload.md). Beside it, `<id>.label.json` carries hashes and counts but no file
+//! names (docs/label.md). Stock `age -d` and `tar x` open it too.
+//!
+//! This crate leaves to others: generating and printing the passphrase (the notice
+//! crate), recording seals and opens in the ledger, prompting and progress bars (the
+//! CLI), and erasing anything (the wipe crate).
+//!
+//! ```no_run
+//! use custody_seal::{scan, seal_to_media, LabelInfo, ManifestMeta, PayloadId};
+//! use secrecy::SecretString;
+//! use std::path::Path;
+//!
+//! let tree = scan(Path::new("/home/ward/delivery"))?;
+//! let now = chrono::Local::now().fixed_offset();
+//! let meta = ManifestMeta {
+//!     payload_id: PayloadId::generate(now.date_naive()),
+//!     created: now,
+//!     categories: vec!["氏名".into(), "住所".into()],
+//! };
+//! let info = LabelInfo {
+//!     issuer: "新宿区".into(),
+//!     recipient: Some("株式会社サンプル".into()),
+//!     contract: None,
+//!     notice_id: "N-0001".into(),
+//!     sealed_by: "RWS1234".into(),
+//! };
+//! let pass = SecretString::from("ABCDE-FGHJK-MNPQR-STVWX".to_owned());
+//! let sealed = seal_to_media(&tree, &meta, &info, &pass, Path::new("/media/usb"), &|_| {})?;
+//! println!("{}", sealed.label.fingerprint());
+//! # Ok::<(), custody_seal::SealError>(())
+//! ```
+
+mod error;
+mod hashio;
+mod id;
+mod label;
+mod manifest;
+mod media;
+mod names;
+mod open;
+mod scan;
+mod seal;
+mod sys;
+mod tarw;
+mod unpack;
+
+pub use error::{MismatchKind, OffenderReason, Offender, OpenError, SealError, UnsafeReason};
+pub use id::{InvalidPayloadId, PayloadId};
+pub use label::{fingerprint, Label, LabelInfo, LABEL_FORMAT};
+pub use manifest::{Manifest, ManifestFile, MAX_MANIFEST_BYTES};
+pub use media::{estimate_payload_size, seal_to_media, Sealed};
+pub use names::{check_rel_path, PathProblem, MANIFEST_NAME};
+pub use open::{open, Opened, MAX_WORK_FACTOR};
+pub use scan::{scan, EntryKind, SourceEntry, SourceTree};
+pub use seal::{seal, ManifestMeta, SealOutcome, SCRYPT_WORK_FACTOR};
+
+/// Entry points for the fuzz targets; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Runs every archive check on plaintext tar bytes, writing nothing.
+    pub fn tar_entries(data: &[u8]) {
+        let _ = crate::unpack::check_only(data);
+    }
+
+    /// Parses manifest bytes strictly; a parsed manifest must re-serialise to the input.
+    pub fn manifest_parse(data: &[u8]) {
+        if let Ok(m) = crate::Manifest::parse(data) {
+            assert_eq!(m.to_jcs(), data);
+        }
+    }
+
+    /// Parses label bytes strictly; a parsed label must re-serialise to the input.
+    pub fn label_parse(data: &[u8]) {
+        if let Ok(l) = crate::Label::parse(data) {
+            assert_eq!(l.to_bytes(), data);
+        }
+    }
+}

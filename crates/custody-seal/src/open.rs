@@ -1,0 +1,375 @@
+//! Opening a payload: label check, age decryption with bounded work, extraction into a
+//! private staging directory, manifest verification, then one rename into place.
+
+use std::cell::{Cell, RefCell};
+use std::fs::{self, File};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use age::DecryptError;
+use rand::Rng;
+use secrecy::SecretString;
+use sha2::{Digest, Sha256};
+
+use crate::error::OpenError;
+use crate::label::Label;
+use crate::manifest::Manifest;
+use crate::sys;
+use crate::unpack::{self, Unpacked};
+
+/// Highest scrypt work factor we attempt: Go age refuses above 22 too, and each step
+/// doubles time and memory (22 = 4 GiB·s of scrypt).
+pub const MAX_WORK_FACTOR: u8 = 22;
+
+/// What [`open`] extracted.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// The verified manifest.
+    pub manifest: Manifest,
+    /// SHA-256 of the exact `MANIFEST.json` bytes.
+    pub manifest_root: [u8; 32],
+    /// Number of files extracted.
+    pub file_count: u64,
+    /// Sum of their sizes.
+    pub total_bytes: u64,
+    /// Where they are now (mode 0700).
+    pub dest: PathBuf,
+}
+
+/// Decrypts `payload` with `passphrase` and extracts it into `dest`.
+///
+/// `dest` must not exist or be an empty directory. With a `label`, the payload's size and
+/// SHA-256 are checked against it first (and its counts and manifest root after
+/// decryption). Extraction goes into a fresh 0700 directory beside `dest` and is renamed
+/// into place only after the age stream authenticated to its end and every file matched
+/// the manifest; on any error that directory is removed and `dest` is untouched. Files
+/// are 0600, directories 0700. `progress` receives the file bytes extracted so far.
+/// `MANIFEST.json` itself is not written to `dest`: it is returned in [`Opened`].
+pub fn open(
+    payload: &Path,
+    passphrase: &SecretString,
+    dest: &Path,
+    label: Option<&Label>,
+    progress: &dyn Fn(u64),
+) -> Result<Opened, OpenError> {
+    check_dest(dest)?;
+    if let Some(l) = label {
+        check_label_hash(payload, l)?;
+    }
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let staging = Staging::create(&parent)?;
+
+    let shared = Rc::new(Shared::default());
+    let plain = decrypt(payload, passphrase, &shared)?;
+    let Unpacked {
+        manifest,
+        manifest_root,
+    } = unpack::extract(plain, &staging.path, progress, |e| {
+        classify(e, &shared, payload)
+    })?;
+
+    if let Some(l) = label {
+        // The stream ended cleanly, so every ciphertext byte passed through the hasher:
+        // what was decrypted is what was labelled, even if the file changed after the
+        // first check.
+        let len = shared.len.get();
+        let digest: [u8; 32] = shared.hasher.take().finalize().into();
+        if len != l.ciphertext_size {
+            return Err(OpenError::LabelMismatch {
+                field: "ciphertext_size",
+            });
+        }
+        if digest != l.ciphertext_sha256 {
+            return Err(OpenError::LabelMismatch {
+                field: "ciphertext_sha256",
+            });
+        }
+        check_label_contents(l, &manifest, &manifest_root)?;
+    }
+
+    let dir = File::open(&staging.path).map_err(OpenError::io(&staging.path))?;
+    // One syncfs makes every extracted file and directory durable before the rename
+    // publishes them; a crash then leaves either nothing or everything.
+    sys::syncfs(&dir).map_err(OpenError::io(&staging.path))?;
+    drop(dir);
+    staging.commit(dest)?;
+    File::open(&parent)
+        .and_then(|d| d.sync_all())
+        .map_err(OpenError::io(&parent))?;
+    Ok(Opened {
+        file_count: manifest.files.len() as u64,
+        total_bytes: manifest.files.iter().map(|f| f.size).sum(),
+        manifest,
+        manifest_root,
+        dest: dest.to_path_buf(),
+    })
+}
+
+fn check_dest(dest: &Path) -> Result<(), OpenError> {
+    let not_empty = || OpenError::DestNotEmpty {
+        dest: dest.to_path_buf(),
+    };
+    match fs::symlink_metadata(dest) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(OpenError::io(dest)(e)),
+        Ok(m) if m.is_dir() => {
+            let mut rd = fs::read_dir(dest).map_err(OpenError::io(dest))?;
+            if rd.next().is_some() {
+                Err(not_empty())
+            } else {
+                Ok(())
+            }
+        }
+        Ok(_) => Err(not_empty()),
+    }
+}
+
+fn check_label_hash(payload: &Path, label: &Label) -> Result<(), OpenError> {
+    let mut f = File::open(payload).map_err(OpenError::io(payload))?;
+    let len = f.metadata().map_err(OpenError::io(payload))?.len();
+    if len != label.ciphertext_size {
+        return Err(OpenError::LabelMismatch {
+            field: "ciphertext_size",
+        });
+    }
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(OpenError::io(payload)(e)),
+        }
+    }
+    if <[u8; 32]>::from(h.finalize()) != label.ciphertext_sha256 {
+        return Err(OpenError::LabelMismatch {
+            field: "ciphertext_sha256",
+        });
+    }
+    Ok(())
+}
+
+fn check_label_contents(l: &Label, m: &Manifest, root: &[u8; 32]) -> Result<(), OpenError> {
+    let total: u64 = m.files.iter().map(|f| f.size).sum();
+    let checks: [(&'static str, bool); 5] = [
+        ("payload_id", l.payload_id == m.payload_id),
+        ("manifest_root", &l.manifest_root == root),
+        ("file_count", l.file_count == m.files.len() as u64),
+        ("dir_count", l.dir_count == m.dirs.len() as u64),
+        ("total_bytes", l.total_bytes == total),
+    ];
+    match checks.iter().find(|(_, ok)| !ok) {
+        Some((field, _)) => Err(OpenError::LabelMismatch { field }),
+        None => Ok(()),
+    }
+}
+
+/// Where an I/O error arose: reading the payload file, or decrypting the age stream.
+#[derive(Clone, Copy, Debug)]
+enum Fault {
+    File,
+    AgeTruncated,
+    AgeCorrupted,
+}
+
+#[derive(Clone, Copy)]
+enum Layer {
+    File,
+    Age,
+}
+
+/// State shared by the two reader layers: the first fault seen and the running hash of
+/// the ciphertext.
+#[derive(Default)]
+struct Shared {
+    fault: Cell<Option<Fault>>,
+    hasher: RefCell<Sha256>,
+    len: Cell<u64>,
+}
+
+/// Records the first error its inner reader returns, so an error surfacing through the
+/// tar parser can be told apart: bad file, truncated or forged age stream, or a
+/// malformed archive inside an authentic stream.
+pub(crate) struct FaultReader<R> {
+    inner: R,
+    shared: Rc<Shared>,
+    layer: Layer,
+}
+
+impl<R: Read> Read for FaultReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                if let Layer::File = self.layer {
+                    self.shared.hasher.borrow_mut().update(&buf[..n]);
+                    self.shared.len.set(self.shared.len.get() + n as u64);
+                }
+                Ok(n)
+            }
+            Err(e) => {
+                if self.shared.fault.get().is_none() && e.kind() != io::ErrorKind::Interrupted {
+                    self.shared.fault.set(Some(match (self.layer, e.kind()) {
+                        (Layer::File, _) => Fault::File,
+                        (Layer::Age, io::ErrorKind::UnexpectedEof) => Fault::AgeTruncated,
+                        (Layer::Age, _) => Fault::AgeCorrupted,
+                    }));
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+/// The plaintext reader [`unpack::extract`] consumes.
+pub(crate) type Plain = FaultReader<age::stream::StreamReader<FaultReader<BufReader<File>>>>;
+
+/// Maps an error surfacing from the tar layer to what really went wrong underneath.
+fn classify(e: io::Error, shared: &Shared, payload: &Path) -> OpenError {
+    match shared.fault.get() {
+        Some(Fault::File) => OpenError::io(payload)(e),
+        Some(Fault::AgeTruncated) => OpenError::Truncated,
+        Some(Fault::AgeCorrupted) => OpenError::Corrupted {
+            reason: e.to_string(),
+        },
+        None => OpenError::MalformedArchive {
+            reason: e.to_string(),
+        },
+    }
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+fn decrypt(payload: &Path, passphrase: &SecretString, shared: &Rc<Shared>) -> Result<Plain, OpenError> {
+    let mut file = File::open(payload).map_err(OpenError::io(payload))?;
+    // Checked by hand first: age's parser reports any non-age input as an invalid
+    // header, which would read as "corrupted" to a person holding a PDF.
+    let magic = b"age-encryption.org/";
+    let mut head = [0u8; 19];
+    let n = read_up_to(&mut file, &mut head).map_err(OpenError::io(payload))?;
+    if n < head.len() || &head != magic {
+        return Err(OpenError::NotAnAgeFile);
+    }
+    file.seek(SeekFrom::Start(0)).map_err(OpenError::io(payload))?;
+    let reader = FaultReader {
+        inner: BufReader::with_capacity(1 << 20, file),
+        shared: shared.clone(),
+        layer: Layer::File,
+    };
+    let map_age = |e: DecryptError| match e {
+        DecryptError::DecryptionFailed | DecryptError::KeyDecryptionFailed => {
+            OpenError::WrongPassphrase
+        }
+        DecryptError::ExcessiveWork { required, .. } => OpenError::WorkFactorTooHigh {
+            required,
+            max: MAX_WORK_FACTOR,
+        },
+        DecryptError::InvalidHeader => OpenError::Corrupted {
+            reason: "invalid age header".into(),
+        },
+        DecryptError::InvalidMac => OpenError::Corrupted {
+            reason: "age header MAC does not match".into(),
+        },
+        DecryptError::NoMatchingKeys => OpenError::NotPassphraseEncrypted,
+        DecryptError::UnknownFormat => OpenError::NotAnAgeFile,
+        DecryptError::Io(e) => match shared.fault.get() {
+            Some(Fault::File) => OpenError::io(payload)(e),
+            _ if e.kind() == io::ErrorKind::UnexpectedEof => OpenError::Truncated,
+            _ => OpenError::Corrupted {
+                reason: e.to_string(),
+            },
+        },
+        other => OpenError::Corrupted {
+            reason: other.to_string(),
+        },
+    };
+    let decryptor = age::Decryptor::new(reader).map_err(map_age)?;
+    if !decryptor.is_scrypt() {
+        return Err(OpenError::NotPassphraseEncrypted);
+    }
+    let mut identity = age::scrypt::Identity::new(passphrase.clone());
+    identity.set_max_work_factor(MAX_WORK_FACTOR);
+    let stream = decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(map_age)?;
+    Ok(FaultReader {
+        inner: stream,
+        shared: shared.clone(),
+        layer: Layer::Age,
+    })
+}
+
+/// A fresh 0700 directory beside the destination, removed on drop unless committed.
+struct Staging {
+    path: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    fn create(parent: &Path) -> Result<Staging, OpenError> {
+        let mut rng = rand::rngs::OsRng;
+        loop {
+            let suffix: String = (0..12)
+                .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.gen_range(0..36)]))
+                .collect();
+            let path = parent.join(format!(".custody-staging-{suffix}"));
+            match fs::DirBuilder::new().mode(0o700).create(&path) {
+                Ok(()) => {
+                    // The umask may have removed bits we want; it cannot have added any,
+                    // but set the mode explicitly so DEST ends exactly 0700.
+                    let staging = Staging {
+                        path,
+                        committed: false,
+                    };
+                    fs::set_permissions(&staging.path, fs::Permissions::from_mode(0o700))
+                        .map_err(OpenError::io(&staging.path))?;
+                    return Ok(staging);
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(OpenError::io(&path)(e)),
+            }
+        }
+    }
+
+    /// Renames the staging directory to `dest`. rename(2) replaces `dest` only if it is
+    /// an empty directory, so a destination filled meanwhile is never merged into.
+    fn commit(mut self, dest: &Path) -> Result<(), OpenError> {
+        match fs::rename(&self.path, dest) {
+            Ok(()) => {
+                self.committed = true;
+                Ok(())
+            }
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ENOTEMPTY) | Some(libc::EEXIST) | Some(libc::ENOTDIR)) => {
+                Err(OpenError::DestNotEmpty {
+                    dest: dest.to_path_buf(),
+                })
+            }
+            Err(e) => Err(OpenError::io(dest)(e)),
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            // Best effort: the error being returned already says what went wrong.
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! Drives the library for bench/wipe.sh until the CLI exists:
+//! `wipe_bench [--method M] [--verify V] [--device] [--record OUT] PATH...` wipes and prints one line
+//! of JSON with the elapsed time and the outcome.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use custody_wipe::{execute, execute_device, plan, plan_device, ItemResult, NoProgress, WipeOptions};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut opts = WipeOptions::new("bench");
+    let mut device = false;
+    let mut record_out: Option<PathBuf> = None;
+    let mut paths = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--method" => opts.method = args.next().ok_or("--method needs a value")?.parse()?,
+            "--verify" => opts.verify = args.next().ok_or("--verify needs a value")?.parse()?,
+            "--device" => device = true,
+            "--record" => record_out = Some(args.next().ok_or("--record needs a path")?.into()),
+            _ => paths.push(PathBuf::from(a)),
+        }
+    }
+    let cancel = AtomicBool::new(false);
+    let t = Instant::now();
+    let (rec, planned) = if device {
+        let p = plan_device(&paths[0], &opts)?;
+        (execute_device(&p, &opts, &NoProgress, &cancel)?, 1)
+    } else {
+        let p = plan(&paths, &opts)?;
+        let n = p.items.len();
+        (execute(&p, &opts, &NoProgress, &cancel)?, n)
+    };
+    let secs = t.elapsed().as_secs_f64();
+    if let Some(out) = record_out {
+        std::fs::write(out, rec.to_json())?;
+    }
+    let ok = rec
+        .items
+        .iter()
+        .filter(|i| matches!(i.result, ItemResult::Erased | ItemResult::Removed | ItemResult::Overwritten))
+        .count();
+    println!("{{\"seconds\":{secs:.3},\"items\":{planned},\"ok\":{ok},\"outcome\":\"{:?}\"}}", rec.outcome());
+    Ok(())
+}

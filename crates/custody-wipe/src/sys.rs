@@ -1,0 +1,84 @@
+//! The few Linux system calls the engine needs beyond `std`, through `rustix`.
+//! No `unsafe` is needed: aligned buffers come from over-allocating a `Vec`.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+use rustix::fs::{Advice, OFlags};
+
+/// O_DIRECT needs buffers, offsets and lengths aligned to the logical block size;
+/// 4096 covers every device and filesystem we meet.
+pub(crate) const ALIGN: usize = 4096;
+
+/// A heap buffer whose usable part starts on an `ALIGN` boundary.
+pub(crate) struct AlignedBuf {
+    raw: Vec<u8>,
+    start: usize,
+    len: usize,
+}
+
+impl AlignedBuf {
+    pub(crate) fn new(len: usize) -> Self {
+        let raw = vec![0u8; len + ALIGN];
+        let start = raw.as_ptr().align_offset(ALIGN);
+        // align_offset may return usize::MAX when it cannot compute; for u8 it always can,
+        // but fall back to an unaligned start rather than panic (O_DIRECT then fails and
+        // the caller falls back to a cache-dropping read).
+        let start = if start >= ALIGN { 0 } else { start };
+        AlignedBuf { raw, start, len }
+    }
+
+    pub(crate) fn as_mut(&mut self) -> &mut [u8] {
+        &mut self.raw[self.start..self.start + self.len]
+    }
+}
+
+/// Open for reading straight from the device, bypassing the page cache.
+pub(crate) fn open_direct(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags((OFlags::DIRECT | OFlags::NOFOLLOW | OFlags::CLOEXEC).bits() as i32)
+        .open(path)
+}
+
+/// Open for reading without following a symlink.
+pub(crate) fn open_read_nofollow(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags((OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY).bits() as i32)
+        .open(path)
+}
+
+/// Open a regular file for overwriting without following a symlink planted in its place.
+pub(crate) fn open_rw_nofollow(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags((OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY).bits() as i32)
+        .open(path)
+}
+
+/// Drop clean cached pages so the next buffered read comes from the device. Only
+/// meaningful after the data was made durable: dirty pages are not dropped.
+pub(crate) fn drop_cache(f: &File) -> io::Result<()> {
+    rustix::fs::fadvise(f, 0, None, Advice::DontNeed).map_err(io::Error::from)
+}
+
+/// One durability point for every dirty page of the filesystem holding `f`: cheaper
+/// than one fsync per small file.
+pub(crate) fn syncfs(f: &File) -> io::Result<()> {
+    rustix::fs::syncfs(f).map_err(io::Error::from)
+}
+
+/// Host name for the record.
+pub(crate) fn hostname() -> String {
+    let u = rustix::system::uname();
+    u.nodename().to_string_lossy().into_owned()
+}
+
+/// Our own pid, to skip ourselves when scanning /proc.
+pub(crate) fn own_pid() -> u32 {
+    rustix::process::getpid().as_raw_nonzero().get() as u32
+}

@@ -1,0 +1,194 @@
+//! The steps applied to one open file: hash, overwrite, read back. Errors become the
+//! item's [`Problem`], never a whole-run failure.
+
+use std::fs::File;
+use std::io;
+use std::os::unix::fs::{FileExt, MetadataExt};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::method::PassFiller;
+use crate::record::{ItemVerification, Problem};
+use crate::sys::{self, AlignedBuf};
+use crate::{Progress, VerifyMode};
+
+/// Largest single read or write.
+pub(crate) const CHUNK: usize = 1 << 20;
+
+pub(crate) fn problem(step: &str, e: &io::Error) -> Problem {
+    match e.raw_os_error() {
+        Some(libc_enoent) if libc_enoent == rustix::io::Errno::NOENT.raw_os_error() => Problem::Vanished,
+        Some(c) if c == rustix::io::Errno::ACCESS.raw_os_error() || c == rustix::io::Errno::PERM.raw_os_error() => {
+            Problem::PermissionDenied
+        }
+        Some(c) if c == rustix::io::Errno::ROFS.raw_os_error() => Problem::ReadOnlyFilesystem,
+        // O_NOFOLLOW met a symlink where the plan saw a file.
+        Some(c) if c == rustix::io::Errno::LOOP.raw_os_error() => Problem::ChangedDuringWipe,
+        Some(c) if c == rustix::io::Errno::NOTEMPTY.raw_os_error() => Problem::NotEmpty,
+        _ => Problem::Io { step: step.to_owned(), error: e.to_string() },
+    }
+}
+
+/// Bytes each pass writes: the whole allocation, in whole blocks, so the slack after
+/// EOF in the last block and any preallocated tail are covered too.
+pub(crate) fn overwrite_len(size: u64, blocks: u64, blksize: u64) -> u64 {
+    let bs = blksize.max(sys::ALIGN as u64);
+    let want = size.max(blocks.saturating_mul(512));
+    want.div_ceil(bs) * bs
+}
+
+/// Open the planned file and check it is still the one planned.
+pub(crate) fn open_checked(path: &Path, dev: u64, ino: u64, size: u64, mtime: (i64, i64)) -> Result<File, Problem> {
+    let f = sys::open_rw_nofollow(path).map_err(|e| problem("open", &e))?;
+    let md = f.metadata().map_err(|e| problem("stat", &e))?;
+    if !md.file_type().is_file()
+        || md.dev() != dev
+        || md.ino() != ino
+        || md.len() != size
+        || (md.mtime(), md.mtime_nsec()) != mtime
+    {
+        return Err(Problem::ChangedDuringWipe);
+    }
+    Ok(f)
+}
+
+/// Hash through a handle of its own: fusefat ignores pread/pwrite offsets and uses the
+/// handle's position, so reading and then writing through one handle would shift the
+/// overwrite by the bytes read.
+pub(crate) fn hash_by_name(
+    path: &Path,
+    ino: u64,
+    size: u64,
+    buf: &mut AlignedBuf,
+    progress: &dyn Progress,
+) -> Result<[u8; 32], Problem> {
+    let f = sys::open_read_nofollow(path).map_err(|e| problem("open", &e))?;
+    if f.metadata().map_err(|e| problem("stat", &e))?.ino() != ino {
+        return Err(Problem::ChangedDuringWipe);
+    }
+    hash(&f, size, buf, progress)
+}
+
+fn hash(f: &File, size: u64, buf: &mut AlignedBuf, progress: &dyn Progress) -> Result<[u8; 32], Problem> {
+    let b = buf.as_mut();
+    let mut h = Sha256::new();
+    let mut off = 0u64;
+    while off < size {
+        let n = (size - off).min(b.len() as u64) as usize;
+        f.read_exact_at(&mut b[..n], off).map_err(|e| match e.kind() {
+            io::ErrorKind::UnexpectedEof => Problem::ChangedDuringWipe,
+            _ => problem("hash", &e),
+        })?;
+        h.update(&b[..n]);
+        off += n as u64;
+        progress.advance(n as u64);
+    }
+    Ok(h.finalize().into())
+}
+
+pub(crate) fn write_pass(
+    f: &File,
+    len: u64,
+    filler: &PassFiller,
+    buf: &mut AlignedBuf,
+    progress: &dyn Progress,
+) -> Result<(), Problem> {
+    let b = buf.as_mut();
+    let mut off = 0u64;
+    while off < len {
+        let n = (len - off).min(b.len() as u64) as usize;
+        filler.fill(off, &mut b[..n]);
+        f.write_all_at(&b[..n], off).map_err(|e| problem("overwrite", &e))?;
+        off += n as u64;
+        progress.advance(n as u64);
+    }
+    Ok(())
+}
+
+/// Byte ranges a verification reads: everything, or the NIST sample.
+pub(crate) fn verify_ranges(len: u64, mode: VerifyMode, salt: u64) -> Vec<(u64, u64)> {
+    match mode {
+        VerifyMode::None => Vec::new(),
+        VerifyMode::Full => vec![(0, len)],
+        VerifyMode::Sample => crate::sample::ranges(len, sys::ALIGN as u64, salt),
+    }
+}
+
+/// Read the ranges back from the device and compare with the last pass.
+/// O_DIRECT where the filesystem allows it; otherwise (FUSE, tmpfs) drop the clean
+/// cached pages first, which only works because the data was made durable before.
+pub(crate) fn verify(
+    path: &Path,
+    f: &File,
+    ranges: &[(u64, u64)],
+    filler: &PassFiller,
+    mode: VerifyMode,
+    bufs: &mut (AlignedBuf, Vec<u8>),
+    progress: &dyn Progress,
+) -> Result<ItemVerification, Problem> {
+    let ino = f.metadata().map_err(|e| problem("stat", &e))?.ino();
+    let (reader, how) = match sys::open_direct(path) {
+        Ok(d) => {
+            if d.metadata().map_err(|e| problem("stat", &e))?.ino() != ino {
+                return Err(Problem::ChangedDuringWipe);
+            }
+            (Some(d), "o_direct")
+        }
+        Err(_) => {
+            sys::drop_cache(f).map_err(|e| problem("drop cache", &e))?;
+            (None, "drop_cache")
+        }
+    };
+    let mut reader = reader;
+    let mut read = 0u64;
+    for &(start, len) in ranges {
+        let mut off = start;
+        while off < start + len {
+            let n = (start + len - off).min(bufs.0.as_mut().len() as u64) as usize;
+            let got = &mut bufs.0.as_mut()[..n];
+            let r = match reader.as_ref() {
+                Some(d) => d.read_exact_at(got, off),
+                None => f.read_exact_at(got, off),
+            };
+            if let Err(e) = r {
+                // Some filesystems accept O_DIRECT at open and refuse it at read time.
+                if reader.is_some() && e.raw_os_error() == Some(rustix::io::Errno::INVAL.raw_os_error()) {
+                    reader = None;
+                    sys::drop_cache(f).map_err(|e| problem("drop cache", &e))?;
+                    continue;
+                }
+                return Err(problem("verify", &e));
+            }
+            let want = &mut bufs.1[..n];
+            filler.fill(off, want);
+            if got != want {
+                let at = got.iter().zip(want.iter()).position(|(a, b)| a != b).unwrap_or(0);
+                return Err(Problem::VerifyMismatch { offset: off + at as u64 });
+            }
+            off += n as u64;
+            read += n as u64;
+            progress.advance(n as u64);
+        }
+    }
+    Ok(ItemVerification {
+        mode,
+        read: if reader.is_some() { how.into() } else { "drop_cache".into() },
+        bytes_read: read,
+        passed: true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overwrite_covers_slack_and_allocation() {
+        assert_eq!(overwrite_len(0, 0, 4096), 0);
+        assert_eq!(overwrite_len(1, 8, 4096), 4096);
+        assert_eq!(overwrite_len(4097, 16, 4096), 8192);
+        // Preallocated beyond EOF (xfs speculative preallocation, fallocate KEEP_SIZE).
+        assert_eq!(overwrite_len(100, 128, 4096), 65536);
+    }
+}

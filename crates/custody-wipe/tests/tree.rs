@@ -1,0 +1,294 @@
+//! Tree wipes on the host filesystem: refusals, per-item problems, symlinks, hard
+//! links, cryptographic erase, and an interrupted run completed from its journal.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64};
+
+use common::*;
+use custody_wipe::*;
+
+fn opts() -> WipeOptions {
+    let mut o = WipeOptions::new("t");
+    o.home = None;
+    o
+}
+
+fn refused(paths: &[PathBuf], o: &WipeOptions) -> RefuseReason {
+    match plan(paths, o) {
+        Err(WipeError::Refused { reason, .. }) => reason,
+        other => panic!("not refused: {:?}", other.map(|p| p.items.len())),
+    }
+}
+
+fn wipe(paths: &[PathBuf], o: &WipeOptions) -> ErasureRecord {
+    let p = plan(paths, o).unwrap();
+    execute(&p, o, &NoProgress, &AtomicBool::new(false)).unwrap()
+}
+
+#[test]
+fn refuses_root_system_home_tool_home_and_missing() {
+    let o = opts();
+    assert_eq!(refused(&["/".into()], &o), RefuseReason::Root);
+    assert_eq!(refused(&["/usr".into()], &o), RefuseReason::SystemDirectory);
+    assert_eq!(refused(&["/etc/passwd".into()], &o), RefuseReason::SystemDirectory);
+    assert_eq!(refused(&["/tmp".into()], &o), RefuseReason::SystemDirectory);
+    assert_eq!(refused(&["/nonexistent/x".into()], &o), RefuseReason::NotFound);
+
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(home.join("work")).unwrap();
+    let mut o = opts();
+    o.home = Some(home.clone());
+    assert_eq!(refused(std::slice::from_ref(&home), &o), RefuseReason::HomeDirectory);
+    assert_eq!(refused(&[dir.path().to_owned()], &o), RefuseReason::HomeDirectory);
+    // Inside the home is fine.
+    assert!(plan(&[home.join("work")], &o).is_ok());
+
+    let mut o = opts();
+    o.protected = vec![home.join("work/.custody")];
+    assert_eq!(refused(std::slice::from_ref(&home), &o), RefuseReason::ToolHome);
+
+    assert_eq!(refused(&[home.clone(), home.join("work")], &opts()), RefuseReason::Overlapping);
+}
+
+#[test]
+fn refuses_a_tree_another_process_writes_to_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("w");
+    std::fs::create_dir(&root).unwrap();
+    let f = root.join("log.txt");
+    std::fs::write(&f, b"x").unwrap();
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", &format!("exec 3>>'{}'; echo ready; exec sleep 30", f.display())])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+    let r = refused(std::slice::from_ref(&root), &opts());
+    let mut o = opts();
+    o.force = true;
+    let forced = plan(std::slice::from_ref(&root), &o);
+    let _ = child.kill();
+    let _ = child.wait();
+    match r {
+        RefuseReason::OpenForWriting { pid, process } => {
+            assert_eq!(pid, child.id());
+            assert_eq!(process, "sleep");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(forced.unwrap().warnings.iter().any(|w| matches!(w, Warning::OpenForWriting { .. })));
+}
+
+#[test]
+fn plan_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = Marker::new();
+    let root = marked_tree(dir.path(), &m, &Marker::new());
+    let before: Vec<_> = walk(&root);
+    let p = plan(std::slice::from_ref(&root), &opts()).unwrap();
+    assert_eq!(p.files, 9);
+    assert_eq!(p.dirs, 3);
+    assert_eq!(before, walk(&root));
+}
+
+fn walk(p: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(p).unwrap().flatten() {
+        let md = e.metadata().unwrap();
+        if md.is_dir() {
+            out.extend(walk(&e.path()));
+        } else {
+            out.push((e.path(), std::fs::read(e.path()).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn symlinks_are_removed_and_their_targets_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("w");
+    std::fs::create_dir(&root).unwrap();
+    let outside_dir = dir.path().join("outside");
+    std::fs::create_dir(&outside_dir).unwrap();
+    std::fs::write(outside_dir.join("target.txt"), b"precious").unwrap();
+    std::os::unix::fs::symlink(outside_dir.join("target.txt"), root.join("to-file")).unwrap();
+    std::os::unix::fs::symlink(&outside_dir, root.join("to-dir")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent", root.join("dangling")).unwrap();
+    // A symlink given on the command line is removed too, not followed.
+    let top_link = dir.path().join("top-link");
+    std::os::unix::fs::symlink(&outside_dir, &top_link).unwrap();
+    let rec = wipe(&[root.clone(), top_link.clone()], &opts());
+    assert_eq!(rec.outcome(), Outcome::AllErased);
+    assert_eq!(rec.items.iter().filter(|i| i.kind == ItemKind::Symlink).count(), 4);
+    assert!(!root.exists());
+    assert!(std::fs::symlink_metadata(&top_link).is_err());
+    assert_eq!(std::fs::read(outside_dir.join("target.txt")).unwrap(), b"precious");
+}
+
+#[test]
+fn vanished_and_changed_files_fail_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = marked_tree(dir.path(), &Marker::new(), &Marker::new());
+    let o = opts();
+    let p = plan(std::slice::from_ref(&root), &o).unwrap();
+    let files: Vec<&PlannedItem> = p.items.iter().filter(|i| i.kind == ItemKind::File).collect();
+    std::fs::remove_file(&files[0].path).unwrap();
+    std::fs::OpenOptions::new().append(true).open(&files[1].path).unwrap();
+    {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().append(true).open(&files[1].path).unwrap();
+        f.write_all(b"more").unwrap();
+    }
+    let changed = files[1].path.clone();
+    let rec = execute(&p, &o, &NoProgress, &AtomicBool::new(false)).unwrap();
+    assert_eq!(rec.outcome(), Outcome::SomeFailed);
+    let problems: Vec<_> = rec.items.iter().filter_map(|i| i.problem.clone()).collect();
+    assert!(problems.contains(&Problem::Vanished), "{problems:?}");
+    assert!(problems.contains(&Problem::ChangedDuringWipe), "{problems:?}");
+    assert_eq!(rec.items.iter().filter(|i| i.result == ItemResult::Erased).count(), 7);
+    assert!(changed.exists(), "a changed file must not be touched");
+}
+
+#[test]
+fn hard_links_outside_the_tree_are_left_and_reported_reachable() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("w");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(root.join("shared.txt"), b"also elsewhere").unwrap();
+    std::fs::hard_link(root.join("shared.txt"), dir.path().join("other-name.txt")).unwrap();
+    std::fs::write(root.join("pair-a.txt"), b"both names inside").unwrap();
+    std::fs::hard_link(root.join("pair-a.txt"), root.join("pair-b.txt")).unwrap();
+    let p = plan(std::slice::from_ref(&root), &opts()).unwrap();
+    assert!(p.warnings.iter().any(|w| matches!(w, Warning::HardLinked { links: 2, .. })));
+    let rec = execute(&p, &opts(), &NoProgress, &AtomicBool::new(false)).unwrap();
+    assert_eq!(rec.outcome(), Outcome::SomeFailed);
+    let hl: Vec<_> = rec.items.iter().filter(|i| matches!(i.problem, Some(Problem::HardLinked { links: 2 }))).collect();
+    assert_eq!(hl.len(), 1);
+    assert!(hl[0].still_reachable);
+    assert_eq!(std::fs::read(dir.path().join("other-name.txt")).unwrap(), b"also elsewhere");
+    assert!(root.join("shared.txt").exists());
+    // Both names inside: data erased once, both names gone.
+    assert!(!root.join("pair-a.txt").exists() && !root.join("pair-b.txt").exists());
+    assert_eq!(rec.items.iter().filter(|i| i.result == ItemResult::Erased).count(), 1);
+}
+
+#[test]
+fn record_round_trips_and_hides_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = Marker::new();
+    let root = marked_tree(dir.path(), &Marker::new(), &name);
+    let rec = wipe(std::slice::from_ref(&root), &opts());
+    let json = rec.to_json();
+    let text = String::from_utf8(json.clone()).unwrap();
+    assert!(!text.contains(&name.hex()));
+    assert!(!text.contains("山田"));
+    let back = ErasureRecord::from_json(&json).unwrap();
+    assert_eq!(back.items, rec.items);
+    assert_eq!(back.outcome(), Outcome::AllErased);
+    // The caller may keep the key to prove a path was in the record.
+    let key = rec.path_key().unwrap();
+    assert!(back.items.iter().any(|i| i.path_hmac == key.hash_path(&root)));
+    for it in back.items.iter().filter(|i| i.kind == ItemKind::File) {
+        assert_eq!(it.assurance, Assurance::Clear, "{it:?}");
+    }
+}
+
+#[test]
+fn payload_with_destroyed_notice_is_a_cryptographic_erase() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("media");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(root.join("P-2026-0001.age"), b"age-encryption.org/v1\n...").unwrap();
+    std::fs::write(root.join("P-2026-0001.label.json"), b"{}").unwrap();
+    std::fs::write(root.join("notes.txt"), b"n").unwrap();
+    let mut o = opts();
+    o.notice_destroyed = true;
+    let rec = wipe(std::slice::from_ref(&root), &o);
+    let crypto = rec.items.iter().filter(|i| i.assurance == Assurance::CryptographicErase).count();
+    assert_eq!(crypto, 1);
+    assert!(rec.notice_destroyed);
+    let rec2 = {
+        let root = dir.path().join("media2");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(root.join("P.age"), b"x").unwrap();
+        std::fs::write(root.join("P.label.json"), b"{}").unwrap();
+        wipe(&[root], &opts())
+    };
+    assert_eq!(rec2.items.iter().filter(|i| i.assurance == Assurance::CryptographicErase).count(), 0);
+}
+
+#[test]
+fn every_method_erases_and_verifies() {
+    for m in Method::ALL {
+        let dir = tempfile::tempdir().unwrap();
+        let content = Marker::new();
+        let root = marked_tree(dir.path(), &content, &Marker::new());
+        let mut o = opts();
+        o.method = m;
+        let rec = wipe(std::slice::from_ref(&root), &o);
+        assert_eq!(rec.outcome(), Outcome::AllErased, "{m}");
+        assert_eq!(rec.passes.len(), m.passes().len());
+        assert!(!root.exists());
+    }
+}
+
+#[test]
+fn interrupted_run_is_completed_by_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("w");
+    std::fs::create_dir_all(root.join("a/b")).unwrap();
+    for i in 0..60 {
+        let d = if i % 3 == 0 { root.join("a/b") } else { root.clone() };
+        std::fs::write(d.join(format!("file-{i:03}.txt")), vec![i as u8; 1000 + i]).unwrap();
+    }
+    let journal = dir.path().join("wipe.json.partial");
+    let mut o = opts();
+    o.journal = Some(journal.clone());
+
+    let cancel = AtomicBool::new(false);
+    let progress = CancelAfter { cancel: &cancel, after: 20, hashing: AtomicBool::new(false), seen: AtomicU64::new(0) };
+    let p1 = plan(std::slice::from_ref(&root), &o).unwrap();
+    let first = execute(&p1, &o, &progress, &cancel).unwrap();
+    assert_eq!(first.outcome(), Outcome::Interrupted);
+    let erased1 = first.items.iter().filter(|i| i.result == ItemResult::Erased).count();
+    let left1 = first.items.iter().filter(|i| i.result == ItemResult::NotAttempted).count();
+    assert!((20..60).contains(&erased1), "erased {erased1}");
+    assert!(left1 > 0);
+    assert!(journal.exists());
+    assert!(root.exists());
+
+    let p2 = plan(std::slice::from_ref(&root), &o).unwrap();
+    assert_eq!(p2.files as usize, 60 - erased1);
+    let second = execute(&p2, &o, &NoProgress, &AtomicBool::new(false)).unwrap();
+    assert_eq!(
+        second.outcome(),
+        Outcome::AllErased,
+        "{:#?}",
+        second.items.iter().filter(|i| i.result != ItemResult::Erased).collect::<Vec<_>>()
+    );
+    assert_eq!(second.items.iter().filter(|i| i.kind == ItemKind::File && i.result == ItemResult::Erased).count(), 60);
+    assert_eq!(second.items.iter().filter(|i| i.kind == ItemKind::Directory).count(), 3);
+    assert_eq!(second.started, first.started);
+    // Same key across both runs: the record of the first run's items is consistent.
+    let firsts: Vec<_> = first.items.iter().filter(|i| i.result == ItemResult::Erased).map(|i| &i.path_hmac).collect();
+    assert!(firsts.iter().all(|h| second.items.iter().any(|i| &i.path_hmac == *h)));
+    assert!(!root.exists());
+    assert!(!journal.exists(), "journal removed once everything is erased");
+}
+
+#[test]
+fn journal_inside_the_tree_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("w");
+    std::fs::create_dir(&root).unwrap();
+    let mut o = opts();
+    o.journal = Some(root.join("j.partial"));
+    let p = plan(std::slice::from_ref(&root), &o).unwrap();
+    assert!(matches!(execute(&p, &o, &NoProgress, &AtomicBool::new(false)), Err(WipeError::Refused { .. })));
+}

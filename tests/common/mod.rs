@@ -1,0 +1,128 @@
+//! Shared set-up for the end-to-end tests: a temporary home per person, key
+//! passphrases in files (never argv), and the real `custody` binary.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+pub const KEY_PASS: &str = "correct horse battery staple";
+
+/// One person with their own custody home inside a temporary folder.
+pub struct Person {
+    pub dir: TempDir,
+    pub home: PathBuf,
+    pub key_pass_file: PathBuf,
+}
+
+impl Person {
+    pub fn new() -> Person {
+        let dir = tempfile::Builder::new().prefix("custody-e2e-").tempdir().expect("tempdir");
+        let home = dir.path().join("home");
+        let key_pass_file = dir.path().join("key-pass.txt");
+        fs::write(&key_pass_file, format!("{KEY_PASS}\n")).expect("write key pass");
+        fs::set_permissions(&key_pass_file, fs::Permissions::from_mode(0o600)).expect("chmod");
+        Person { dir, home, key_pass_file }
+    }
+
+    /// An initialised person.
+    pub fn init(org: &str, name: &str) -> Person {
+        let p = Person::new();
+        let out = p.cmd().args(["init", "--org", org, "--name", name, "--role", "responsible"]).output().expect("run");
+        assert_ok(&out);
+        p
+    }
+
+    /// `custody` with this person's home and key passphrase file, English messages.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("custody").expect("binary");
+        c.env("CUSTODY_HOME", &self.home)
+            .env("CUSTODY_KEY_PASSPHRASE_FILE", &self.key_pass_file)
+            .env("LANG", "en_US.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .write_stdin("");
+        c
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn ledger(&self) -> PathBuf {
+        self.home.join("ledger.jsonl")
+    }
+
+    pub fn ledger_lines(&self) -> Vec<serde_json::Value> {
+        fs::read_to_string(self.ledger())
+            .expect("ledger")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json line"))
+            .collect()
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[track_caller]
+pub fn assert_ok(o: &Output) {
+    assert!(o.status.success(), "expected success, got {:?}\nstdout:\n{}\nstderr:\n{}", o.status, stdout(o), stderr(o));
+}
+
+#[track_caller]
+pub fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(o.status.code(), Some(code), "stdout:\n{}\nstderr:\n{}", stdout(o), stderr(o));
+}
+
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+/// Every file below `dir`, relative, sorted.
+pub fn list_tree(dir: &Path) -> Vec<String> {
+    let mut out = vec![];
+    fn walk(base: &Path, d: &Path, out: &mut Vec<String>) {
+        let Ok(rd) = fs::read_dir(d) else { return };
+        for e in rd.flatten() {
+            let p = e.path();
+            out.push(p.strip_prefix(base).unwrap_or(&p).display().to_string());
+            if e.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                walk(base, &p, out);
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// True when the program is on PATH; otherwise says clearly that the test skips.
+pub fn have(program: &str, test: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
+        .unwrap_or(false);
+    if !found {
+        eprintln!("SKIP {test}: `{program}` is not installed (bash .ci/run installs it)");
+    }
+    found
+}
+
+/// Reads the passphrase fields of a `.txt` notice.
+pub fn notice_field(notice: &Path, label_prefix: &str) -> String {
+    let text = fs::read_to_string(notice).expect("notice");
+    text.lines()
+        .find_map(|l| l.strip_prefix(label_prefix))
+        .map(|v| v.trim_start_matches([':', ' ']).trim().to_string())
+        .unwrap_or_else(|| panic!("no line starting {label_prefix:?} in notice:\n{text}"))
+}
