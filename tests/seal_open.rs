@@ -292,14 +292,23 @@ fn open_refuses_a_payload_that_does_not_match_its_label() {
     let src = p.path("src");
     sample_tree(&src);
     let s = seal_ok(&p, &src);
-    let mut label: serde_json::Value = serde_json::from_slice(&fs::read(&s.label).unwrap()).unwrap();
-    let sha = label["ciphertext_sha256"].as_str().unwrap().to_string();
+    // Keep the label canonical (it is strict JSON) but name another ciphertext.
+    let text = fs::read_to_string(&s.label).unwrap();
+    let sha = s.json["ciphertext_sha256"].as_str().unwrap().to_string();
+    assert!(text.contains(&sha));
     let flipped = format!("{}{}", if sha.starts_with('0') { "1" } else { "0" }, &sha[1..]);
-    label["ciphertext_sha256"] = serde_json::Value::String(flipped);
-    fs::write(&s.label, serde_json::to_vec_pretty(&label).unwrap()).unwrap();
+    fs::write(&s.label, text.replace(&sha, &flipped)).unwrap();
     let dest = p.path("work");
     let out = open(&p, &s.payload, &dest, &s.notice);
     assert_exit(&out, 7);
+    assert_eq!(json(&out)["error"]["code"], "label-mismatch");
+    assert!(!dest.exists());
+
+    // A label that is not a label at all is an integrity failure too, not a crash.
+    fs::write(&s.label, "{\"v\":1,\"payload_id\":").unwrap();
+    let out = open(&p, &s.payload, &dest, &s.notice);
+    assert_exit(&out, 7);
+    assert_eq!(json(&out)["error"]["code"], "label-invalid");
     assert!(!dest.exists());
 }
 

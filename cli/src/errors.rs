@@ -7,6 +7,7 @@ use custody_l10n::Args;
 use custody_lifecycle::Error as L;
 use custody_notice::PassphraseError;
 use custody_seal::{OffenderReason, OpenError, SealError};
+use custody_wipe::{RefuseReason, WipeError};
 use fluent_bundle::FluentValue;
 use serde_json::json;
 
@@ -25,6 +26,8 @@ pub enum CliError {
     KeyPassphraseTooShort,
     #[error("declined")]
     Declined,
+    #[error("confirmation needed")]
+    ConfirmationNeeded,
     #[error("interrupted")]
     Interrupted,
     #[error("{failed} of {total} items were not erased")]
@@ -98,6 +101,7 @@ pub fn render(e: &CliError, out: &Output) -> Rendered {
         CliError::PassphrasesDiffer => r(out, "passphrases-differ", Exit::Passphrase, &[]),
         CliError::KeyPassphraseTooShort => r(out, "key-passphrase-short", Exit::Passphrase, &[]),
         CliError::Declined => r(out, "declined", Exit::Declined, &[]),
+        CliError::ConfirmationNeeded => r(out, "confirmation-needed", Exit::Usage, &[]),
         CliError::Interrupted => r(out, "interrupted", Exit::Interrupted, &[]),
         CliError::WipePartial { failed, total } => {
             r(out, "wipe-partial", Exit::WipePartial, &[("failed", s(failed)), ("total", s(total))])
@@ -137,6 +141,7 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
         L::Seal(se) => render_seal(se, out),
         L::Open(oe) => render_open(oe, out),
         L::Io { path, source } => r(out, "io", Exit::Io, &[("path", p(path)), ("detail", s(source))]),
+        L::Wipe(we) => render_wipe(we, out),
         other => r(out, "internal", Exit::Internal, &[("detail", s(other))]),
     }
 }
@@ -158,6 +163,9 @@ fn render_seal(e: &SealError, out: &Output) -> Rendered {
             &[("needed", s(human_bytes(*needed))), ("available", s(human_bytes(*available)))],
         ),
         SealError::TooLargeForFat { .. } => r(out, "too-large-for-fat", Exit::Destination, &[]),
+        SealError::LabelInvalid { path, reason } => {
+            r(out, "label-invalid", Exit::Integrity, &[("path", p(path)), ("detail", s(reason))])
+        }
         SealError::SourceChanged { path } => r(out, "source-changed", Exit::InputRefused, &[("path", p(path))]),
         other => r(out, "seal-failed", Exit::Io, &[("detail", s(other))]),
     }
@@ -180,6 +188,34 @@ fn render_open(e: &OpenError, out: &Output) -> Rendered {
         OpenError::NotPassphraseEncrypted => r(out, "not-passphrase-payload", Exit::Integrity, &[]),
         OpenError::WorkFactorTooHigh { .. } => r(out, "work-factor", Exit::Integrity, &[]),
         other => r(out, "open-failed", Exit::Integrity, &[("detail", s(other))]),
+    }
+}
+
+fn render_wipe(e: &WipeError, out: &Output) -> Rendered {
+    match e {
+        WipeError::Refused { path, reason } => {
+            let why = out.t(refuse_id(reason));
+            r(out, "wipe-refused", Exit::WipeRefused, &[("path", p(path)), ("reason", s(why))])
+        }
+        WipeError::UnknownMethod { name } => r(out, "bad-method", Exit::Usage, &[("given", s(name))]),
+        other => r(out, "wipe-failed", Exit::Io, &[("detail", s(other))]),
+    }
+}
+
+fn refuse_id(reason: &RefuseReason) -> &'static str {
+    match reason {
+        RefuseReason::Root => "refuse-root",
+        RefuseReason::HomeDirectory => "refuse-home-directory",
+        RefuseReason::SystemDirectory => "refuse-system-directory",
+        RefuseReason::ToolHome => "refuse-tool-home",
+        RefuseReason::OpenForWriting { .. } => "refuse-open-for-writing",
+        RefuseReason::MountedDevice => "refuse-mounted-device",
+        RefuseReason::SystemDisk => "refuse-system-disk",
+        RefuseReason::NotFound => "refuse-not-found",
+        RefuseReason::UnsupportedType => "refuse-unsupported-type",
+        RefuseReason::Overlapping => "refuse-overlapping",
+        #[allow(unreachable_patterns)]
+        _ => "refuse-other",
     }
 }
 

@@ -38,7 +38,7 @@ fn main() -> ExitCode {
         }
     };
     let out = Output::new(l, cli.json);
-    match cmd::run(&cli, &out, lang) {
+    match cmd::run(&cli, &out) {
         Ok(()) => Exit::Ok.into(),
         Err(e) => {
             let rendered = errors::render(&e, &out);

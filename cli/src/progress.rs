@@ -18,3 +18,17 @@ pub fn bytes_bar(out: &Output, total: u64, message: String) -> ProgressBar {
     bar.set_message(message);
     bar
 }
+
+/// A bar already known to be wanted (the caller checked for a terminal); counts
+/// bytes, or items when `bytes` is false.
+pub fn plain_bar(total: u64, message: String, bytes: bool) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let template = if bytes {
+        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}"
+    } else {
+        "{msg} [{bar:30}] {pos}/{len} ETA {eta}"
+    };
+    bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+    bar.set_message(message);
+    bar
+}

@@ -1,26 +1,28 @@
 //! One module per command.
 
+mod demo;
 mod init;
 mod key;
 mod ledger;
 mod open;
 mod seal;
+mod wipe;
 
-use custody_l10n::Lang;
 use custody_lifecycle::Home;
 
 use crate::args::{Cli, Command};
 use crate::errors::CliError;
 use crate::output::Output;
 
-pub fn run(cli: &Cli, out: &Output, lang: Lang) -> Result<(), CliError> {
+pub fn run(cli: &Cli, out: &Output) -> Result<(), CliError> {
     match &cli.command {
         Command::Init(a) => init::run(cli, a, out),
         Command::Key(k) => key::run(cli, k, out),
-        Command::Seal(a) => seal::run(cli, a, out, lang),
+        Command::Seal(a) => seal::run(cli, a, out),
         Command::Open(a) => open::run(cli, a, out),
         Command::Ledger(c) => ledger::run(cli, c, out),
-        Command::Wipe(_) | Command::Demo(_) => Err(CliError::Declined),
+        Command::Wipe(a) => wipe::run(cli, a, out),
+        Command::Demo(a) => demo::run(cli, a, out),
     }
 }
 

@@ -7,7 +7,10 @@ use crate::errors::{human_bytes, CliError};
 use crate::output::Output;
 use crate::{progress, secret};
 
-pub fn run(cli: &Cli, a: &SealArgs, out: &Output, lang: Lang) -> Result<(), CliError> {
+pub fn run(cli: &Cli, a: &SealArgs, out: &Output) -> Result<(), CliError> {
+    // The notice is a document for the ward's files: Japanese unless --lang asks
+    // otherwise, whatever the locale of the PC printing it.
+    let lang: Lang = cli.lang.map(Lang::from).unwrap_or(Lang::Ja);
     let home = super::open_home(cli)?;
     let pass = secret::key_passphrase(out, cli.key_passphrase_file.as_deref(), false)?;
     let session = home.unlock(&pass)?;

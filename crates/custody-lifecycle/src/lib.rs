@@ -25,6 +25,7 @@ mod ledger_check;
 mod machine;
 mod open;
 mod seal;
+mod wipe;
 
 pub use error::Error;
 pub use home::{Home, Person, Role, Session};
@@ -32,6 +33,9 @@ pub use ledger_check::{verify_ledger, LedgerReport};
 pub use machine::Machine;
 pub use open::{open_delivery, read_passphrase_file, OpenReport, OpenRequest};
 pub use seal::{seal_delivery, SealReport, SealRequest};
+pub use wipe::{
+    assurance_name, execute_wipe, outcome_name, plan_wipe, PayloadRef, Planned, WipeJob, WipeReport, WipeRequest,
+};
 
 /// The tool's name and version as recorded in ledgers and records.
 pub const TOOL: &str = concat!("custody ", env!("CARGO_PKG_VERSION"));

@@ -6,7 +6,37 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use custody_wipe::{execute, execute_device, plan, plan_device, ItemResult, NoProgress, WipeOptions};
+use std::sync::Mutex;
+
+use custody_wipe::{execute, execute_device, plan, plan_device, ItemResult, Phase, Progress, WipeOptions};
+
+/// With WIPE_BENCH_PHASES set, prints how long each phase took (to stderr).
+struct PhaseTimer {
+    on: bool,
+    last: Mutex<Option<(Phase, Instant)>>,
+}
+
+impl PhaseTimer {
+    fn flush(&self) {
+        if let Ok(mut l) = self.last.lock() {
+            if let Some((p, t)) = l.take() {
+                if self.on {
+                    eprintln!("{p:?}: {:.3}s", t.elapsed().as_secs_f64());
+                }
+            }
+        }
+    }
+}
+
+impl Progress for PhaseTimer {
+    fn phase(&self, phase: Phase, _: u64) {
+        self.flush();
+        if let Ok(mut l) = self.last.lock() {
+            *l = Some((phase, Instant::now()));
+        }
+    }
+    fn advance(&self, _: u64) {}
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut opts = WipeOptions::new("bench");
@@ -24,15 +54,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let cancel = AtomicBool::new(false);
+    let timer = PhaseTimer { on: std::env::var_os("WIPE_BENCH_PHASES").is_some(), last: Mutex::new(None) };
     let t = Instant::now();
     let (rec, planned) = if device {
         let p = plan_device(&paths[0], &opts)?;
-        (execute_device(&p, &opts, &NoProgress, &cancel)?, 1)
+        (execute_device(&p, &opts, &timer, &cancel)?, 1)
     } else {
         let p = plan(&paths, &opts)?;
         let n = p.items.len();
-        (execute(&p, &opts, &NoProgress, &cancel)?, n)
+        (execute(&p, &opts, &timer, &cancel)?, n)
     };
+    timer.flush();
     let secs = t.elapsed().as_secs_f64();
     if let Some(out) = record_out {
         std::fs::write(out, rec.to_json())?;

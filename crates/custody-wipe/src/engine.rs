@@ -22,6 +22,9 @@ use crate::{remove, Caveat, ItemKind, Phase, Progress, RefuseReason, VerifyMode,
 /// the durability points, small enough that an interruption loses little work.
 const BATCH_FILES: usize = 512;
 const BATCH_BYTES: u64 = 256 << 20;
+/// Up to this many items, durability comes from fsync of each file or directory
+/// rather than one syncfs.
+const FEW: usize = 4;
 
 type Bufs = (AlignedBuf, Vec<u8>);
 
@@ -159,6 +162,23 @@ impl Run<'_> {
             MapEntry::Vacant(v) => v.insert(File::open(near.parent().unwrap_or(Path::new("/")))?),
         };
         sys::syncfs(f)
+    }
+
+    /// Make the removal of a few names durable by syncing their directories.
+    fn sync_parents(&mut self, idxs: &[usize]) {
+        let mut parents: Vec<PathBuf> =
+            idxs.iter().filter_map(|&i| self.plan.items[i].path.parent().map(Path::to_path_buf)).collect();
+        parents.sort();
+        parents.dedup();
+        for p in parents {
+            if let Err(e) = File::open(&p).and_then(|d| d.sync_all()) {
+                for &i in idxs {
+                    if self.plan.items[i].path.parent() == Some(p.as_path()) {
+                        self.fail(i, work::problem("fsync directory", &e));
+                    }
+                }
+            }
+        }
     }
 
     /// Make every touched filesystem durable; items whose filesystem failed are failed.
@@ -323,8 +343,11 @@ impl Run<'_> {
         // One durability point for the batch's last pass. FUSE and network filesystems
         // do not pass syncfs on to their server (dirty pages stay in the kernel), so
         // their files are fsynced one by one.
+        // A batch of a few (large) files is cheaper to flush file by file than to flush
+        // every dirty page of a shared filesystem.
+        let few = slots.len() <= FEW;
         let per_file: HashSet<u64> =
-            plan.filesystems.iter().filter(|f| !syncfs_reaches_storage(&f.caveats)).map(|f| f.dev).collect();
+            plan.filesystems.iter().filter(|f| few || !syncfs_reaches_storage(&f.caveats)).map(|f| f.dev).collect();
         par_slots(&mut slots, |s, _| {
             if s.problem.is_some() || !per_file.contains(&s.item.dev) {
                 return;
@@ -333,7 +356,8 @@ impl Run<'_> {
                 s.problem = Some(work::problem("fdatasync", &e));
             }
         });
-        let live: Vec<usize> = slots.iter().filter(|s| s.problem.is_none()).map(|s| s.idx).collect();
+        let live: Vec<usize> =
+            slots.iter().filter(|s| s.problem.is_none() && !per_file.contains(&s.item.dev)).map(|s| s.idx).collect();
         self.sync_devs(&live);
         for s in slots.iter_mut() {
             if s.problem.is_none() && self.recs[s.idx].result == ItemResult::Failed {
@@ -425,7 +449,11 @@ impl Run<'_> {
             progress.advance(1);
         }
         let touched: Vec<usize> = renames.iter().map(|r| r.0).collect();
-        self.sync_devs(&ok);
+        if ok.len() <= FEW {
+            self.sync_parents(&ok);
+        } else {
+            self.sync_devs(&ok);
+        }
         let mut entries = Vec::new();
         for &i in &touched {
             if self.recs[i].result != ItemResult::Failed {
@@ -480,35 +508,35 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Directories, deepest first; a directory that still holds anything stays.
+    /// Directories, deepest first, one depth at a time: directories of the same depth
+    /// are never inside each other, so each depth is one batch with one durability point.
     fn dirs(&mut self, progress: &dyn Progress, cancel: &AtomicBool) -> Result<bool, WipeError> {
         progress.phase(Phase::Removing, self.plan.dirs);
-        for i in 0..self.plan.items.len() {
+        let plan = self.plan;
+        let dirs: Vec<usize> = (0..plan.items.len())
+            .filter(|&i| plan.items[i].kind == ItemKind::Directory && plan.items[i].skip.is_none())
+            .collect();
+        let depth = |i: usize| plan.items[i].path.components().count();
+        let mut start = 0;
+        while start < dirs.len() {
             if cancel.load(Ordering::SeqCst) {
                 return Ok(true);
             }
-            let it = &self.plan.items[i];
-            if it.kind != ItemKind::Directory || it.skip.is_some() {
-                continue;
-            }
-            match std::fs::read_dir(&it.path) {
-                Ok(mut rd) => {
-                    if rd.next().is_some() {
-                        self.fail(i, Problem::NotEmpty);
-                        continue;
-                    }
-                }
-                Err(e) => {
-                    self.fail(i, work::problem("read directory", &e));
-                    continue;
+            let d = depth(dirs[start]);
+            let end = start + dirs[start..].iter().take_while(|&&i| depth(i) == d).count();
+            let mut renames = Vec::new();
+            for &i in &dirs[start..end] {
+                match std::fs::read_dir(&plan.items[i].path).map(|mut rd| rd.next().is_none()) {
+                    Ok(false) => self.fail(i, Problem::NotEmpty),
+                    Ok(true) => match remove::random_name(&plan.items[i].path) {
+                        Ok(n) => renames.push((i, n)),
+                        Err(p) => self.fail(i, p),
+                    },
+                    Err(e) => self.fail(i, work::problem("read directory", &e)),
                 }
             }
-            match remove::random_name(&it.path) {
-                Ok(n) => {
-                    self.rename_and_unlink(&[(i, n)], true, progress)?;
-                }
-                Err(p) => self.fail(i, p),
-            }
+            self.rename_and_unlink(&renames, true, progress)?;
+            start = end;
         }
         Ok(false)
     }

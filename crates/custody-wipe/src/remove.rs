@@ -21,10 +21,7 @@ pub(crate) fn random_name(old: &Path) -> Result<PathBuf, Problem> {
             n += 1;
         }
         let mut raw = vec![0u8; n];
-        getrandom::fill(&mut raw).map_err(|e| Problem::Io {
-            step: "random name".into(),
-            error: e.to_string(),
-        })?;
+        getrandom::fill(&mut raw).map_err(|e| Problem::Io { step: "random name".into(), error: e.to_string() })?;
         // 256 % 36 != 0 gives a slight bias; irrelevant for a throwaway name.
         let name: Vec<u8> = raw.iter().map(|b| ALPHABET[(*b as usize) % 36]).collect();
         let candidate = old.with_file_name(OsString::from_vec(name));
@@ -32,10 +29,7 @@ pub(crate) fn random_name(old: &Path) -> Result<PathBuf, Problem> {
             return Ok(candidate);
         }
     }
-    Err(Problem::Io {
-        step: "random name".into(),
-        error: "no unused random name found".into(),
-    })
+    Err(Problem::Io { step: "random name".into(), error: "no unused random name found".into() })
 }
 
 /// Rename without replacing anything that already has the new name.

@@ -14,7 +14,7 @@ use crate::sys::{self, AlignedBuf};
 use crate::{Progress, VerifyMode};
 
 /// Largest single read or write.
-pub(crate) const CHUNK: usize = 1 << 20;
+pub(crate) const CHUNK: usize = 4 << 20;
 
 pub(crate) fn problem(step: &str, e: &io::Error) -> Problem {
     match e.raw_os_error() {
@@ -71,20 +71,52 @@ pub(crate) fn hash_by_name(
 }
 
 fn hash(f: &File, size: u64, buf: &mut AlignedBuf, progress: &dyn Progress) -> Result<[u8; 32], Problem> {
-    let b = buf.as_mut();
+    let read_err = |e: io::Error| match e.kind() {
+        io::ErrorKind::UnexpectedEof => Problem::ChangedDuringWipe,
+        _ => problem("hash", &e),
+    };
     let mut h = Sha256::new();
-    let mut off = 0u64;
-    while off < size {
-        let n = (size - off).min(b.len() as u64) as usize;
-        f.read_exact_at(&mut b[..n], off).map_err(|e| match e.kind() {
-            io::ErrorKind::UnexpectedEof => Problem::ChangedDuringWipe,
-            _ => problem("hash", &e),
-        })?;
-        h.update(&b[..n]);
-        off += n as u64;
-        progress.advance(n as u64);
+    if size <= PIPELINE_MIN {
+        let b = buf.as_mut();
+        let mut off = 0u64;
+        while off < size {
+            let n = (size - off).min(b.len() as u64) as usize;
+            f.read_exact_at(&mut b[..n], off).map_err(read_err)?;
+            h.update(&b[..n]);
+            off += n as u64;
+            progress.advance(n as u64);
+        }
+        return Ok(h.finalize().into());
     }
-    Ok(h.finalize().into())
+    // Large files: one thread reads while this one hashes.
+    let max = buf.as_mut().len();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>, Problem>>(2);
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|sc| {
+        sc.spawn(move || {
+            let mut off = 0u64;
+            while off < size {
+                let n = (size - off).min(max as u64) as usize;
+                let mut b = back_rx.try_recv().unwrap_or_default();
+                b.resize(n, 0);
+                let r = f.read_exact_at(&mut b, off).map(|()| b).map_err(read_err);
+                let failed = r.is_err();
+                if tx.send(r).is_err() || failed {
+                    break;
+                }
+                off += n as u64;
+            }
+        });
+        let mut got = 0u64;
+        while got < size {
+            let b = rx.recv().map_err(|_| Problem::Io { step: "hash".into(), error: "reader stopped".into() })??;
+            h.update(&b);
+            got += b.len() as u64;
+            progress.advance(b.len() as u64);
+            let _ = back_tx.send(b);
+        }
+        Ok(h.finalize().into())
+    })
 }
 
 pub(crate) fn write_pass(
@@ -115,9 +147,21 @@ pub(crate) fn verify_ranges(len: u64, mode: VerifyMode, salt: u64) -> Vec<(u64, 
     }
 }
 
+/// Chunks of at most `CHUNK` bytes covering `ranges`, in order.
+fn chunks(ranges: &[(u64, u64)], max: usize) -> impl Iterator<Item = (u64, usize)> + '_ {
+    ranges.iter().flat_map(move |&(start, len)| {
+        (0..len.div_ceil(max as u64)).map(move |k| {
+            let off = start + k * max as u64;
+            (off, (start + len - off).min(max as u64) as usize)
+        })
+    })
+}
+
 /// Read the ranges back from the device and compare with the last pass.
 /// O_DIRECT where the filesystem allows it; otherwise (FUSE, tmpfs) drop the clean
 /// cached pages first, which only works because the data was made durable before.
+/// For large items a second thread regenerates the expected bytes while this one
+/// waits for the device, so verification runs at the device's read speed.
 pub(crate) fn verify(
     path: &Path,
     f: &File,
@@ -128,56 +172,89 @@ pub(crate) fn verify(
     progress: &dyn Progress,
 ) -> Result<ItemVerification, Problem> {
     let ino = f.metadata().map_err(|e| problem("stat", &e))?.ino();
-    let (reader, how) = match sys::open_direct(path) {
+    let mut reader = match sys::open_direct(path) {
         Ok(d) => {
             if d.metadata().map_err(|e| problem("stat", &e))?.ino() != ino {
                 return Err(Problem::ChangedDuringWipe);
             }
-            (Some(d), "o_direct")
+            Some(d)
         }
         Err(_) => {
             sys::drop_cache(f).map_err(|e| problem("drop cache", &e))?;
-            (None, "drop_cache")
+            None
         }
     };
-    let mut reader = reader;
+    let total: u64 = ranges.iter().map(|r| r.1).sum();
     let mut read = 0u64;
-    for &(start, len) in ranges {
-        let mut off = start;
-        while off < start + len {
-            let n = (start + len - off).min(bufs.0.as_mut().len() as u64) as usize;
-            let got = &mut bufs.0.as_mut()[..n];
+    let mut check = |off: u64, n: usize, want: &[u8], got: &mut AlignedBuf| -> Result<(), Problem> {
+        let got = &mut got.as_mut()[..n];
+        loop {
             let r = match reader.as_ref() {
                 Some(d) => d.read_exact_at(got, off),
                 None => f.read_exact_at(got, off),
             };
-            if let Err(e) = r {
-                // Some filesystems accept O_DIRECT at open and refuse it at read time.
-                if reader.is_some() && e.raw_os_error() == Some(rustix::io::Errno::INVAL.raw_os_error()) {
+            match r {
+                Ok(()) => break,
+                // Some filesystems accept O_DIRECT at open and refuse it at read time,
+                // and a tail shorter than a block cannot be read directly.
+                Err(e) if reader.is_some() && e.raw_os_error() == Some(rustix::io::Errno::INVAL.raw_os_error()) => {
                     reader = None;
                     sys::drop_cache(f).map_err(|e| problem("drop cache", &e))?;
-                    continue;
                 }
-                return Err(problem("verify", &e));
+                Err(e) => return Err(problem("verify", &e)),
             }
+        }
+        if got != want {
+            let at = got.iter().zip(want.iter()).position(|(a, b)| a != b).unwrap_or(0);
+            return Err(Problem::VerifyMismatch { offset: off + at as u64 });
+        }
+        read += n as u64;
+        progress.advance(n as u64);
+        Ok(())
+    };
+    let max = bufs.1.len();
+    if total <= PIPELINE_MIN {
+        for (off, n) in chunks(ranges, max) {
             let want = &mut bufs.1[..n];
             filler.fill(off, want);
-            if got != want {
-                let at = got.iter().zip(want.iter()).position(|(a, b)| a != b).unwrap_or(0);
-                return Err(Problem::VerifyMismatch { offset: off + at as u64 });
-            }
-            off += n as u64;
-            read += n as u64;
-            progress.advance(n as u64);
+            check(off, n, want, &mut bufs.0)?;
         }
+    } else {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        let got = &mut bufs.0;
+        std::thread::scope(|sc| {
+            sc.spawn(move || {
+                for (off, n) in chunks(ranges, max) {
+                    let mut b = back_rx.try_recv().unwrap_or_default();
+                    b.resize(n, 0);
+                    filler.fill(off, &mut b);
+                    if tx.send(b).is_err() {
+                        break;
+                    }
+                }
+            });
+            for (off, n) in chunks(ranges, max) {
+                let Ok(want) = rx.recv() else {
+                    return Err(Problem::Io { step: "verify".into(), error: "generator stopped".into() });
+                };
+                check(off, n, &want, got)?;
+                let _ = back_tx.send(want);
+            }
+            Ok(())
+        })?;
     }
+    let direct = reader.is_some();
     Ok(ItemVerification {
         mode,
-        read: if reader.is_some() { how.into() } else { "drop_cache".into() },
+        read: if direct { "o_direct".into() } else { "drop_cache".into() },
         bytes_read: read,
         passed: true,
     })
 }
+
+/// Below this, a second thread costs more than it saves.
+const PIPELINE_MIN: u64 = 8 << 20;
 
 #[cfg(test)]
 mod tests {

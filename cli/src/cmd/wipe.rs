@@ -1,0 +1,286 @@
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use custody_lifecycle::{execute_wipe, outcome_name, plan_wipe, Planned, WipeJob, WipeRequest};
+use custody_wipe::{Caveat, Method, Outcome, Phase, Progress, VerifyMode, Warning};
+use indicatif::ProgressBar;
+use serde_json::json;
+
+use crate::args::{Cli, VerifyArg, WipeArgs};
+use crate::errors::{human_bytes, CliError};
+use crate::output::Output;
+use crate::{progress, secret};
+
+pub fn run(cli: &Cli, a: &WipeArgs, out: &Output) -> Result<(), CliError> {
+    let method: Method = a.method.parse().map_err(|_| CliError::BadMethod { given: a.method.clone() })?;
+    let verify = match a.verify {
+        VerifyArg::Full => VerifyMode::Full,
+        VerifyArg::Sample => VerifyMode::Sample,
+        VerifyArg::None => VerifyMode::None,
+    };
+    let home = super::open_home(cli)?;
+    let req = WipeRequest {
+        paths: a.paths.clone(),
+        device: a.device.clone(),
+        method,
+        verify,
+        force: a.force,
+        notice_destroyed: a.notice_destroyed,
+    };
+    let job = plan_wipe(&home, &req)?;
+    let summary = summary_lines(out, &job, method, verify);
+
+    if a.dry_run {
+        out.result(&summary, json!({"ok": true, "dry_run": true, "plan": plan_json(&job, method, verify)}));
+        return Ok(());
+    }
+    if !out.json {
+        for line in &summary {
+            eprintln!("{line}");
+        }
+    }
+    if !a.yes {
+        confirm(out)?;
+    }
+    let pass = secret::key_passphrase(out, cli.key_passphrase_file.as_deref(), false)?;
+    let session = home.unlock(&pass)?;
+    drop(pass);
+
+    let cancel = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        // Without the flag a signal kills the run mid-item; with it the engine stops
+        // at a safe point and the record says what was and was not done.
+        let _ = signal_hook::flag::register(sig, Arc::clone(&cancel));
+    }
+    let bar = BarProgress::new(out);
+    let report = execute_wipe(&session, &job, &bar, &cancel, a.record.as_deref())?;
+    bar.finish();
+
+    let mut lines = vec![
+        out.t(match report.outcome {
+            Outcome::AllErased => "wipe-done",
+            Outcome::SomeFailed => "wipe-done-with-failures",
+            Outcome::Interrupted => "wipe-interrupted",
+        }),
+        out.fact("wipe-label-items", report.items),
+        out.fact("wipe-label-erased", report.erased),
+        out.fact("wipe-label-failed", report.failed),
+        out.fact("wipe-label-bytes", human_bytes(report.bytes)),
+    ];
+    for (level, n) in &report.assurance {
+        lines.push(format!("    {}: {n}", out.t(&format!("assurance-{level}"))));
+    }
+    lines.push(out.fact("wipe-label-record", report.record_path.display()));
+    if let Some(r) = &a.record {
+        lines.push(out.fact("wipe-label-record-copy", r.display()));
+    }
+    for p in &report.payloads {
+        lines.push(out.fact("label-payload-id", &p.payload_id));
+    }
+    let failures: Vec<String> = report
+        .record
+        .items
+        .iter()
+        .filter(|i| i.problem.is_some())
+        .map(|i| format!("    {} {}", i.path_hmac.get(..12).unwrap_or(&i.path_hmac), problem_text(out, i.problem.as_ref())))
+        .collect();
+    if !failures.is_empty() {
+        lines.push(out.t("wipe-problems"));
+        lines.extend(failures);
+    }
+    out.result(
+        &lines,
+        json!({"ok": report.outcome == Outcome::AllErased, "outcome": outcome_name(report.outcome),
+               "items": report.items, "erased": report.erased, "failed": report.failed,
+               "not_attempted": report.not_attempted, "bytes_overwritten": report.bytes,
+               "assurance": report.assurance, "record": report.record_path, "record_copy": a.record,
+               "record_sha256": report.record_sha256, "payloads": report.payloads, "ledger_seq": report.ledger_seq}),
+    );
+    match report.outcome {
+        Outcome::AllErased => Ok(()),
+        Outcome::SomeFailed => Err(CliError::WipePartial { failed: report.failed, total: report.items }),
+        Outcome::Interrupted => Err(CliError::Interrupted),
+    }
+}
+
+fn confirm(out: &Output) -> Result<(), CliError> {
+    if out.json || !std::io::stdin().is_terminal() {
+        return Err(CliError::ConfirmationNeeded);
+    }
+    eprint!("{} ", out.t("wipe-confirm"));
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).map_err(|source| CliError::Io { path: "/dev/stdin".into(), source })?;
+    let a = answer.trim().to_lowercase();
+    if a == "yes" || a == "y" || a == "はい" {
+        Ok(())
+    } else {
+        Err(CliError::Declined)
+    }
+}
+
+fn summary_lines(out: &Output, job: &WipeJob, method: Method, verify: VerifyMode) -> Vec<String> {
+    let mut lines = vec![out.t("wipe-summary")];
+    match &job.planned {
+        Planned::Files(plan) => {
+            lines.push(out.fact("wipe-label-files", plan.files));
+            lines.push(out.fact("wipe-label-dirs", plan.dirs));
+            if plan.symlinks > 0 {
+                lines.push(out.fact("wipe-label-symlinks", plan.symlinks));
+            }
+            lines.push(out.fact("wipe-label-bytes", human_bytes(plan.bytes)));
+            for fs in &plan.filesystems {
+                lines.push(format!("  {} {} ({})", out.t("wipe-label-filesystem"), fs.mount_point.display(), fs.fstype));
+                for c in &fs.caveats {
+                    lines.push(format!("    ! {}", caveat_text(out, c)));
+                }
+            }
+            for w in &plan.warnings {
+                if let Some(text) = warning_text(out, w) {
+                    lines.push(format!("  ! {text}"));
+                }
+            }
+        }
+        Planned::Device(d) => {
+            lines.push(out.fact("wipe-label-device", d.path.display()));
+            lines.push(out.fact("wipe-label-bytes", human_bytes(d.info.size)));
+            for (id, v) in [("wipe-label-model", &d.info.model), ("wipe-label-serial", &d.info.serial)] {
+                if let Some(v) = v {
+                    lines.push(out.fact(id, v));
+                }
+            }
+            for c in &d.caveats {
+                lines.push(format!("    ! {}", caveat_text(out, c)));
+            }
+        }
+    }
+    lines.push(out.fact("wipe-label-method", method.name()));
+    lines.push(out.fact("wipe-label-verify", verify.name()));
+    for p in &job.payloads {
+        lines.push(out.fact("label-payload-id", &p.payload_id));
+    }
+    if job.resumes() {
+        lines.push(out.t("wipe-resuming"));
+    }
+    lines
+}
+
+fn plan_json(job: &WipeJob, method: Method, verify: VerifyMode) -> serde_json::Value {
+    match &job.planned {
+        Planned::Files(plan) => json!({
+            "files": plan.files, "dirs": plan.dirs, "symlinks": plan.symlinks, "bytes": plan.bytes,
+            "filesystems": plan.filesystems, "warnings": plan.warnings.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>(),
+            "method": method.name(), "verify": verify.name(), "payloads": job.payloads, "resumes": job.resumes()}),
+        Planned::Device(d) => json!({"device": d.path, "info": d.info, "caveats": d.caveats,
+            "method": method.name(), "verify": verify.name(), "resumes": job.resumes()}),
+    }
+}
+
+pub fn caveat_text(out: &Output, c: &Caveat) -> String {
+    out.t(match c {
+        Caveat::CopyOnWrite => "caveat-copy-on-write",
+        Caveat::Compression => "caveat-compression",
+        Caveat::DataJournalled => "caveat-data-journalled",
+        Caveat::NetworkFs => "caveat-network",
+        Caveat::Fuse => "caveat-fuse",
+        Caveat::Tmpfs => "caveat-tmpfs",
+        Caveat::Overlay => "caveat-overlay",
+        Caveat::Flash => "caveat-flash",
+        Caveat::JournalMayKeepNames => "caveat-journal-names",
+        Caveat::DeletedEntriesKeepNames => "caveat-deleted-entries",
+        Caveat::UnknownFilesystem => "caveat-unknown-fs",
+    })
+}
+
+fn warning_text(out: &Output, w: &Warning) -> Option<String> {
+    let path = |p: &std::path::Path| p.display().to_string();
+    Some(match w {
+        // Filesystem caveats are already listed under their filesystem.
+        Warning::Filesystem { .. } => return None,
+        Warning::HardLinked { path: p, links } => {
+            out.ta("warning-hard-linked", &[("path", path(p).into()), ("links", (*links).into())])
+        }
+        Warning::MountPointSkipped { path: p } => out.ta("warning-mount-point", &[("path", path(p).into())]),
+        Warning::OpenForWriting { path: p, pid, process } => out.ta(
+            "warning-open-for-writing",
+            &[("path", path(p).into()), ("pid", (*pid).into()), ("process", process.clone().into())],
+        ),
+        Warning::ForcedSystemDirectory { path: p } => out.ta("warning-system-directory", &[("path", path(p).into())]),
+    })
+}
+
+fn problem_text(out: &Output, p: Option<&custody_wipe::Problem>) -> String {
+    use custody_wipe::Problem as P;
+    match p {
+        None => String::new(),
+        Some(P::PermissionDenied) => out.t("problem-permission-denied"),
+        Some(P::Vanished) => out.t("problem-vanished"),
+        Some(P::ChangedDuringWipe) => out.t("problem-changed"),
+        Some(P::ReadOnlyFilesystem) => out.t("problem-read-only"),
+        Some(P::HardLinked { links }) => out.ta("problem-hard-linked", &[("links", (*links).into())]),
+        Some(P::NotEmpty) => out.t("problem-not-empty"),
+        Some(P::VerifyMismatch { offset }) => out.ta("problem-verify-mismatch", &[("offset", (*offset).into())]),
+        Some(P::MountPoint) => out.t("problem-mount-point"),
+        Some(P::Io { step, error }) => {
+            out.ta("problem-io", &[("step", step.clone().into()), ("detail", error.clone().into())])
+        }
+    }
+}
+
+/// The engine's progress, drawn as one bar per phase.
+struct BarProgress {
+    bar: Mutex<Option<ProgressBar>>,
+    interactive: bool,
+    template: (String, String, String, String),
+    done: AtomicU64,
+}
+
+impl BarProgress {
+    fn new(out: &Output) -> BarProgress {
+        BarProgress {
+            bar: Mutex::new(None),
+            interactive: out.interactive(),
+            template: (out.t("phase-hashing"), out.t("phase-overwriting"), out.t("phase-verifying"), out.t("phase-removing")),
+            done: AtomicU64::new(0),
+        }
+    }
+
+    fn finish(&self) {
+        if let Ok(mut b) = self.bar.lock() {
+            if let Some(bar) = b.take() {
+                bar.finish_and_clear();
+            }
+        }
+    }
+}
+
+impl Progress for BarProgress {
+    fn phase(&self, phase: Phase, total_bytes: u64) {
+        if !self.interactive {
+            return;
+        }
+        let msg = match phase {
+            Phase::Hashing => self.template.0.clone(),
+            Phase::Overwriting { pass, of } => format!("{} {pass}/{of}", self.template.1),
+            Phase::Verifying => self.template.2.clone(),
+            Phase::Removing => self.template.3.clone(),
+        };
+        if let Ok(mut b) = self.bar.lock() {
+            if let Some(old) = b.take() {
+                old.finish_and_clear();
+            }
+            let bar = progress::plain_bar(total_bytes, msg, !matches!(phase, Phase::Removing));
+            *b = Some(bar);
+        }
+        self.done.store(0, Ordering::Relaxed);
+    }
+
+    fn advance(&self, bytes: u64) {
+        if let Ok(b) = self.bar.lock() {
+            if let Some(bar) = b.as_ref() {
+                bar.inc(bytes);
+            }
+        }
+    }
+}

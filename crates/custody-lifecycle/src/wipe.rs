@@ -1,0 +1,239 @@
+//! `wipe`: erasure at contract end (R6, R7, R11, R19). The engine in `custody-wipe`
+//! does the work; this module decides what is protected, where the journal and the
+//! record are kept, which payloads the erasure covers, and what the ledger says.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use custody_seal::Label;
+use custody_wipe::{
+    Assurance, DevicePlan, ErasureRecord, ItemResult, Method, Outcome, Plan, Progress, VerifyMode, WipeOptions,
+};
+use serde::Serialize;
+use serde_json::{json, Map};
+use sha2::{Digest, Sha256};
+
+use crate::fsutil::write_atomic;
+use crate::{Error, Home, Session};
+
+#[derive(Debug, Clone)]
+pub struct WipeRequest {
+    pub paths: Vec<PathBuf>,
+    pub device: Option<PathBuf>,
+    pub method: Method,
+    pub verify: VerifyMode,
+    pub force: bool,
+    pub notice_destroyed: bool,
+}
+
+/// A payload the erasure covers, identified from the label beside it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PayloadRef {
+    pub payload_id: String,
+    pub manifest_root: String,
+}
+
+#[derive(Debug)]
+pub enum Planned {
+    Files(Plan),
+    Device(DevicePlan),
+}
+
+/// What will be erased, checked and ready; nothing has been touched yet.
+#[derive(Debug)]
+pub struct WipeJob {
+    pub planned: Planned,
+    pub payloads: Vec<PayloadRef>,
+    opts: WipeOptions,
+}
+
+impl WipeJob {
+    /// Whether an earlier interrupted run of the same job left a journal that this
+    /// run will complete.
+    pub fn resumes(&self) -> bool {
+        self.opts.journal.as_deref().is_some_and(Path::exists)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WipeReport {
+    pub outcome: Outcome,
+    pub record_path: PathBuf,
+    pub record_sha256: String,
+    pub items: u64,
+    pub erased: u64,
+    pub failed: u64,
+    pub not_attempted: u64,
+    pub bytes: u64,
+    pub assurance: BTreeMap<String, u64>,
+    pub payloads: Vec<PayloadRef>,
+    pub ledger_seq: u64,
+    #[serde(skip)]
+    pub record: ErasureRecord,
+}
+
+/// Plans the erasure. The custody home (keys, ledger, records) is always protected:
+/// erasing it would destroy the evidence of the erasure.
+pub fn plan_wipe(home: &Home, req: &WipeRequest) -> Result<WipeJob, Error> {
+    let person = home.person();
+    let mut opts = WipeOptions::new(format!("{} ({}) key {}", person.name, person.org, home.key_id()));
+    opts.method = req.method;
+    opts.verify = req.verify;
+    opts.force = req.force;
+    opts.notice_destroyed = req.notice_destroyed;
+    opts.protected.push(home.root().to_path_buf());
+    let journal = journal_path(home, req);
+    let journal_dir = crate::fsutil::parent_dir(&journal);
+    std::fs::create_dir_all(&journal_dir).map_err(Error::io(&journal_dir))?;
+    opts.journal = Some(journal);
+    let (planned, payloads) = match &req.device {
+        Some(dev) => (Planned::Device(custody_wipe::plan_device(dev, &opts)?), vec![]),
+        None => (Planned::Files(custody_wipe::plan(&req.paths, &opts)?), find_payloads(&req.paths)),
+    };
+    Ok(WipeJob { planned, payloads, opts })
+}
+
+/// Erases, keeps the record in the home (and at `record_out`), and appends a signed
+/// `erased` entry whatever the outcome: an interrupted or partly failed erasure is
+/// recorded as exactly that.
+pub fn execute_wipe(
+    session: &Session<'_>,
+    job: &WipeJob,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+    record_out: Option<&Path>,
+) -> Result<WipeReport, Error> {
+    let record = match &job.planned {
+        Planned::Files(plan) => custody_wipe::execute(plan, &job.opts, progress, cancel)?,
+        Planned::Device(plan) => custody_wipe::execute_device(plan, &job.opts, progress, cancel)?,
+    };
+    let bytes = record.to_json();
+    let record_sha256 = hex::encode(Sha256::digest(&bytes));
+    let home = session.home();
+    let records = home.root().join("records");
+    std::fs::create_dir_all(&records).map_err(Error::io(&records))?;
+    let stamp = record.started.replace([':', '-'], "");
+    let record_path = records.join(format!("erasure-{stamp}-{}.json", &record_sha256[..12]));
+    write_atomic(&record_path, &bytes, 0o600, false)?;
+    if let Some(out) = record_out {
+        write_atomic(out, &bytes, 0o600, false)?;
+    }
+
+    let mut counts = (0u64, 0u64, 0u64);
+    let mut assurance: BTreeMap<String, u64> = BTreeMap::new();
+    for item in &record.items {
+        match item.result {
+            ItemResult::Erased | ItemResult::Removed | ItemResult::Overwritten => counts.0 += 1,
+            ItemResult::Failed => counts.1 += 1,
+            ItemResult::NotAttempted => counts.2 += 1,
+        }
+        *assurance.entry(assurance_name(item.assurance).to_string()).or_default() += 1;
+    }
+    let overwritten: u64 = record.items.iter().map(|i| i.overwritten_bytes).sum();
+    let outcome = record.outcome();
+
+    let mut body = Map::new();
+    body.insert("record_sha256".into(), json!(record_sha256));
+    body.insert("format".into(), json!(record.format));
+    body.insert("method".into(), json!(record.method.name()));
+    body.insert("verification".into(), json!(record.verification.name()));
+    body.insert("outcome".into(), json!(outcome_name(outcome)));
+    body.insert("started".into(), json!(record.started));
+    body.insert("finished".into(), json!(record.finished));
+    body.insert("items".into(), json!(record.items.len()));
+    body.insert("erased".into(), json!(counts.0));
+    body.insert("failed".into(), json!(counts.1));
+    body.insert("not_attempted".into(), json!(counts.2));
+    body.insert("bytes_overwritten".into(), json!(overwritten));
+    body.insert("assurance".into(), json!(assurance));
+    body.insert("cryptographic_erase".into(), json!(record.notice_destroyed && !job.payloads.is_empty()));
+    body.insert("payloads".into(), json!(job.payloads));
+    if let Some(dev) = &record.device {
+        body.insert(
+            "device".into(),
+            json!({"model": dev.model, "serial": dev.serial, "size": dev.size, "bus": dev.bus}),
+        );
+    }
+    let appended = session.record("erased", body)?;
+    if outcome == Outcome::AllErased {
+        if let Some(j) = &job.opts.journal {
+            let _ = std::fs::remove_file(j);
+        }
+    }
+    Ok(WipeReport {
+        outcome,
+        record_path,
+        record_sha256,
+        items: record.items.len() as u64,
+        erased: counts.0,
+        failed: counts.1,
+        not_attempted: counts.2,
+        bytes: overwritten,
+        assurance,
+        payloads: job.payloads.clone(),
+        ledger_seq: appended.seq,
+        record,
+    })
+}
+
+pub fn assurance_name(a: Assurance) -> &'static str {
+    match a {
+        Assurance::None => "none",
+        Assurance::Unverified => "unverified",
+        Assurance::NotAssured => "not-assured",
+        Assurance::NameOnly => "name-only",
+        Assurance::Clear => "clear",
+        Assurance::CryptographicErase => "cryptographic-erase",
+    }
+}
+
+pub fn outcome_name(o: Outcome) -> &'static str {
+    match o {
+        Outcome::AllErased => "all-erased",
+        Outcome::SomeFailed => "some-failed",
+        Outcome::Interrupted => "interrupted",
+    }
+}
+
+/// The same request always maps to the same journal, so running the same command
+/// again after an interruption finds it and completes the job.
+fn journal_path(home: &Home, req: &WipeRequest) -> PathBuf {
+    let mut h = Sha256::new();
+    let mut targets: Vec<PathBuf> = req.paths.iter().chain(&req.device).map(|p| absolute(p)).collect();
+    targets.sort();
+    for t in &targets {
+        h.update(t.as_os_str().as_encoded_bytes());
+        h.update([0]);
+    }
+    h.update(req.method.name().as_bytes());
+    home.root().join("journal").join(format!("wipe-{}.json", &hex::encode(h.finalize())[..24]))
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    crate::fsutil::resolve_lenient(p).unwrap_or_else(|| p.to_path_buf())
+}
+
+/// Payloads among the paths: `<id>.age` files with a readable label beside them,
+/// or labels whose payload is also being erased.
+fn find_payloads(paths: &[PathBuf]) -> Vec<PayloadRef> {
+    let mut found = vec![];
+    for root in paths {
+        for entry in walkdir::WalkDir::new(root).follow_links(false).same_file_system(true).into_iter().flatten() {
+            let p = entry.path();
+            if !entry.file_type().is_file() || p.extension().is_none_or(|e| e != "age") {
+                continue;
+            }
+            if let Ok(label) = Label::read(&Label::path_beside(p)) {
+                let r = PayloadRef {
+                    payload_id: label.payload_id.to_string(),
+                    manifest_root: hex::encode(label.manifest_root),
+                };
+                if !found.contains(&r) {
+                    found.push(r);
+                }
+            }
+        }
+    }
+    found
+}
