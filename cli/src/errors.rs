@@ -38,6 +38,14 @@ pub enum CliError {
     Io { path: PathBuf, source: std::io::Error },
 }
 
+impl CliError {
+    /// True for outcomes reported after the command printed its result (with the
+    /// record of what was done); the JSON result already carries the outcome.
+    pub fn result_already_printed(&self) -> bool {
+        matches!(self, CliError::WipePartial { .. } | CliError::Interrupted)
+    }
+}
+
 /// A failure made ready to show.
 pub struct Rendered {
     pub code: &'static str,

@@ -42,7 +42,11 @@ fn main() -> ExitCode {
         Ok(()) => Exit::Ok.into(),
         Err(e) => {
             let rendered = errors::render(&e, &out);
-            rendered.print(&out);
+            // With --json a command whose result was already printed (a wipe that
+            // ended partly failed) must not print a second document.
+            if !(out.json && e.result_already_printed()) {
+                rendered.print(&out);
+            }
             rendered.exit.into()
         }
     }

@@ -55,7 +55,7 @@ pub use label::{fingerprint, Label, LabelInfo, LABEL_FORMAT};
 pub use manifest::{Manifest, ManifestFile, MAX_MANIFEST_BYTES};
 pub use media::{estimate_payload_size, seal_to_media, Sealed};
 pub use names::{check_rel_path, PathProblem, MANIFEST_NAME};
-pub use open::{open, Opened, MAX_WORK_FACTOR};
+pub use open::{decrypt_to, open, Opened, MAX_WORK_FACTOR};
 pub use scan::{scan, EntryKind, SourceEntry, SourceTree};
 pub use seal::{seal, ManifestMeta, SealOutcome, SCRYPT_WORK_FACTOR};
 

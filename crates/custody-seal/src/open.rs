@@ -3,7 +3,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::fs::{self, File};
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -108,6 +108,33 @@ pub fn open(
         manifest_root,
         dest: dest.to_path_buf(),
     })
+}
+
+/// Decrypts only the age layer of `payload` into `out` and returns the plaintext length,
+/// with the same work-factor bound and error mapping as [`open`]. The plaintext is not
+/// interpreted, and bytes reach `out` before the stream is authenticated to its end:
+/// use it for hashing or for a sink that is discarded on error, never for files.
+pub fn decrypt_to<W: Write>(
+    payload: &Path,
+    passphrase: &SecretString,
+    mut out: W,
+) -> Result<u64, OpenError> {
+    let shared = Rc::new(Shared::default());
+    let mut plain = decrypt(payload, passphrase, &shared)?;
+    let mut buf = vec![0u8; 64 << 10];
+    let mut total = 0u64;
+    loop {
+        let n = match plain.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(classify(e, &shared, payload)),
+        };
+        out.write_all(&buf[..n])
+            .map_err(|e| OpenError::io("<output>")(e))?;
+        total += n as u64;
+    }
+    Ok(total)
 }
 
 fn check_dest(dest: &Path) -> Result<(), OpenError> {

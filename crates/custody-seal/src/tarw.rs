@@ -105,3 +105,40 @@ pub(crate) fn entry_overhead(path_len: usize, kind: EntryKind, size: u64) -> u64
     };
     BLOCK as u64 + long + (padded - size)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_over_8_gib_use_base_256_and_read_back() {
+        let mut w = TarWriter::new(Vec::new(), 1_700_000_000);
+        let size = 9u64 << 30;
+        w.header("big.bin", EntryKind::File, size).unwrap();
+        let h = tar::Header::from_byte_slice(&w.out[..512]);
+        assert_eq!(h.entry_size().unwrap(), size);
+        assert_eq!(h.as_bytes()[124] & 0x80, 0x80, "GNU base-256 marker");
+        assert_eq!(h.mode().unwrap(), 0o644);
+        assert_eq!(h.mtime().unwrap(), 1_700_000_000);
+    }
+
+    #[test]
+    fn long_names_get_a_gnu_long_link_entry() {
+        let name = "あ".repeat(40); // 120 bytes
+        let mut w = TarWriter::new(Vec::new(), 0);
+        w.header(&name, EntryKind::Dir, 0).unwrap();
+        let l = tar::Header::from_byte_slice(&w.out[..512]);
+        assert!(l.entry_type().is_gnu_longname());
+        assert_eq!(&l.as_bytes()[..13], b"././@LongLink");
+        assert_eq!(&w.out[512..512 + 121], format!("{name}/").as_bytes());
+        assert_eq!(w.out[512 + 121], 0);
+        assert_eq!(w.out.len(), 512 * 3);
+        let h = tar::Header::from_byte_slice(&w.out[1024..]);
+        assert_eq!(h.entry_type(), tar::EntryType::Directory);
+        assert_eq!(h.mode().unwrap(), 0o755);
+        assert_eq!(
+            entry_overhead(name.len(), EntryKind::Dir, 0),
+            w.out.len() as u64
+        );
+    }
+}

@@ -606,9 +606,31 @@ pub fn execute(
             }
         }
         for (e, en) in l.entries.iter().enumerate() {
-            if !used.contains(&e) && en.stage == Stage::Done {
-                carried.push(en.item.clone());
+            if used.contains(&e) {
+                continue;
             }
+            let mut item = en.item.clone();
+            match en.stage {
+                Stage::Done => {}
+                // Verified, then renamed and unlinked before "done" reached the journal.
+                Stage::Renaming => {
+                    item.result = ItemResult::Erased;
+                    item.still_reachable = false;
+                    item.names = names_residue(&item.caveats);
+                    item.assurance = match &item.verification {
+                        None => Assurance::Unverified,
+                        Some(v) if !v.passed => Assurance::None,
+                        _ if item.caveats.iter().any(Caveat::affects_contents) => Assurance::NotAssured,
+                        _ => Assurance::Clear,
+                    };
+                }
+                // Gone under both names without our doing.
+                Stage::Hashed | Stage::Verified => {
+                    item.result = ItemResult::Failed;
+                    item.problem = Some(Problem::Vanished);
+                }
+            }
+            carried.push(item);
         }
     }
 

@@ -64,18 +64,12 @@ pub enum WipeError {
     JournalDamaged { path: PathBuf, line: usize, detail: String },
     #[error("journal {path} belongs to a run with a different method or verification")]
     JournalMismatch { path: PathBuf },
-    #[error("cannot flush {path} to stable storage: {source}")]
-    Sync { path: PathBuf, source: std::io::Error },
     #[error("device {path}: {source}")]
     Device { path: PathBuf, source: std::io::Error },
-    #[error("device {path} failed verification at byte {offset}")]
-    DeviceVerifyMismatch { path: PathBuf, offset: u64 },
     #[error("the system random source failed: {0}")]
     Random(String),
     #[error("unknown method {name:?} (expected zero, random, nist-clear, dod-3 or vsitr)")]
     UnknownMethod { name: String },
     #[error("unknown verification mode {name:?} (expected full, sample or none)")]
     UnknownVerifyMode { name: String },
-    #[error("sampled verification is only available for whole devices")]
-    SampleNeedsDevice,
 }

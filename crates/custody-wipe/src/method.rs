@@ -16,7 +16,7 @@ use crate::WipeError;
 pub enum Method {
     /// One pass of 0x00.
     Zero,
-    /// One pass from a CSPRNG (ChaCha20 keyed per run), verified by regenerating it.
+    /// One pass from a CSPRNG (ChaCha12, keyed per run), verified by regenerating it.
     #[default]
     Random,
     /// NIST SP 800-88 Rev.1 Clear for flash: a pattern (0x55), then its complement (0xAA).
@@ -34,7 +34,7 @@ pub enum Method {
 pub enum Pass {
     /// Every byte is this value.
     Pattern(u8),
-    /// The seeded ChaCha20 stream.
+    /// The seeded ChaCha12 stream.
     Random,
 }
 
@@ -154,7 +154,7 @@ impl RunSeed {
     }
 }
 
-/// ChaCha20 counters are 32-bit (256 GiB per nonce), so the stream is cut into 1 GiB
+/// ChaCha counters are 32-bit (256 GiB per nonce), so the stream is cut into 1 GiB
 /// segments, each with its own nonce; this also gives cheap random access for sampling.
 const SEGMENT: u64 = 1 << 30;
 
@@ -181,6 +181,10 @@ impl PassFiller {
         PassFiller { pass, key: h.finalize().into(), pass_no }
     }
 
+    pub(crate) fn is_random(&self) -> bool {
+        self.pass == Pass::Random
+    }
+
     pub(crate) fn fill(&self, offset: u64, buf: &mut [u8]) {
         match self.pass {
             Pass::Pattern(b) => buf.fill(b),
@@ -195,7 +199,7 @@ impl PassFiller {
                     let mut nonce = [0u8; 12];
                     nonce[..4].copy_from_slice(&self.pass_no.to_le_bytes());
                     nonce[4..].copy_from_slice(&seg.to_le_bytes());
-                    let mut c = chacha20::ChaCha20::new(&self.key.into(), &nonce.into());
+                    let mut c = chacha20::ChaCha12::new(&self.key.into(), &nonce.into());
                     c.seek(within);
                     c.apply_keystream(&mut buf[done..done + n]);
                     done += n;

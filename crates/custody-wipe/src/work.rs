@@ -63,11 +63,34 @@ pub(crate) fn hash_by_name(
     buf: &mut AlignedBuf,
     progress: &dyn Progress,
 ) -> Result<[u8; 32], Problem> {
-    let f = sys::open_read_nofollow(path).map_err(|e| problem("open", &e))?;
+    // Large files are read with O_DIRECT: large device requests instead of the small
+    // readahead window, and no page cache filled with data about to be destroyed.
+    let direct = if size > PIPELINE_MIN { sys::open_direct(path).ok() } else { None };
+    let f = match direct {
+        Some(d) => d,
+        None => sys::open_read_nofollow(path).map_err(|e| problem("open", &e))?,
+    };
     if f.metadata().map_err(|e| problem("stat", &e))?.ino() != ino {
         return Err(Problem::ChangedDuringWipe);
     }
     hash(&f, size, buf, progress)
+}
+
+/// Read `n` bytes at `off`, reading whole blocks (O_DIRECT needs them; the file's end
+/// may cut the last one short).
+fn read_block_aligned(f: &File, buf: &mut AlignedBuf, off: u64, n: usize) -> io::Result<()> {
+    let want = n.div_ceil(sys::ALIGN) * sys::ALIGN;
+    let b = &mut buf.as_mut()[..want];
+    let mut got = 0;
+    while got < n {
+        match f.read_at(&mut b[got..], off + got as u64) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(k) => got += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 fn hash(f: &File, size: u64, buf: &mut AlignedBuf, progress: &dyn Progress) -> Result<[u8; 32], Problem> {
@@ -90,16 +113,15 @@ fn hash(f: &File, size: u64, buf: &mut AlignedBuf, progress: &dyn Progress) -> R
     }
     // Large files: one thread reads while this one hashes.
     let max = buf.as_mut().len();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>, Problem>>(2);
-    let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(AlignedBuf, usize), Problem>>(2);
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<AlignedBuf>();
     std::thread::scope(|sc| {
         sc.spawn(move || {
             let mut off = 0u64;
             while off < size {
                 let n = (size - off).min(max as u64) as usize;
-                let mut b = back_rx.try_recv().unwrap_or_default();
-                b.resize(n, 0);
-                let r = f.read_exact_at(&mut b, off).map(|()| b).map_err(read_err);
+                let mut b = back_rx.try_recv().unwrap_or_else(|_| AlignedBuf::new(max));
+                let r = read_block_aligned(f, &mut b, off, n).map(|()| (b, n)).map_err(read_err);
                 let failed = r.is_err();
                 if tx.send(r).is_err() || failed {
                     break;
@@ -109,10 +131,11 @@ fn hash(f: &File, size: u64, buf: &mut AlignedBuf, progress: &dyn Progress) -> R
         });
         let mut got = 0u64;
         while got < size {
-            let b = rx.recv().map_err(|_| Problem::Io { step: "hash".into(), error: "reader stopped".into() })??;
-            h.update(&b);
-            got += b.len() as u64;
-            progress.advance(b.len() as u64);
+            let (mut b, n) =
+                rx.recv().map_err(|_| Problem::Io { step: "hash".into(), error: "reader stopped".into() })??;
+            h.update(&b.as_mut()[..n]);
+            got += n as u64;
+            progress.advance(n as u64);
             let _ = back_tx.send(b);
         }
         Ok(h.finalize().into())
@@ -126,16 +149,42 @@ pub(crate) fn write_pass(
     buf: &mut AlignedBuf,
     progress: &dyn Progress,
 ) -> Result<(), Problem> {
-    let b = buf.as_mut();
-    let mut off = 0u64;
-    while off < len {
-        let n = (len - off).min(b.len() as u64) as usize;
-        filler.fill(off, &mut b[..n]);
-        f.write_all_at(&b[..n], off).map_err(|e| problem("overwrite", &e))?;
-        off += n as u64;
-        progress.advance(n as u64);
+    let max = buf.as_mut().len();
+    if len <= PIPELINE_MIN || !filler.is_random() {
+        let b = buf.as_mut();
+        let mut off = 0u64;
+        while off < len {
+            let n = (len - off).min(b.len() as u64) as usize;
+            filler.fill(off, &mut b[..n]);
+            f.write_all_at(&b[..n], off).map_err(|e| problem("overwrite", &e))?;
+            off += n as u64;
+            progress.advance(n as u64);
+        }
+        return Ok(());
     }
-    Ok(())
+    // Large random passes: one thread generates the stream while this one writes.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|sc| {
+        sc.spawn(move || {
+            for (off, n) in chunks(&[(0, len)], max) {
+                let mut b = back_rx.try_recv().unwrap_or_default();
+                b.resize(n, 0);
+                filler.fill(off, &mut b);
+                if tx.send(b).is_err() {
+                    break;
+                }
+            }
+        });
+        for (off, n) in chunks(&[(0, len)], max) {
+            let b =
+                rx.recv().map_err(|_| Problem::Io { step: "overwrite".into(), error: "generator stopped".into() })?;
+            f.write_all_at(&b[..n], off).map_err(|e| problem("overwrite", &e))?;
+            progress.advance(n as u64);
+            let _ = back_tx.send(b);
+        }
+        Ok(())
+    })
 }
 
 /// Byte ranges a verification reads: everything, or the NIST sample.

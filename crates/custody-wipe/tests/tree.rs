@@ -292,3 +292,72 @@ fn journal_inside_the_tree_is_refused() {
     let p = plan(std::slice::from_ref(&root), &o).unwrap();
     assert!(matches!(execute(&p, &o, &NoProgress, &AtomicBool::new(false)), Err(WipeError::Refused { .. })));
 }
+
+/// A crash (not a clean cancel) can leave items verified but not removed, renamed to a
+/// random name but not unlinked, or unlinked before "done" was journalled. The journal
+/// is written here by hand, as a killed run would have left it.
+#[test]
+fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
+    use custody_wipe::journal::{Entry, Stage, JOURNAL_FORMAT};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("w");
+    std::fs::create_dir(&root).unwrap();
+    let (a, b, c) = (root.join("a-verified.txt"), root.join("b-renamed.txt"), root.join("c-unlinked.txt"));
+    std::fs::write(&a, b"already overwritten").unwrap();
+    let b_random = root.join("q7x0k2m9z1p3a");
+    std::fs::write(&b_random, b"already overwritten too").unwrap();
+
+    let key = PathKey::from_bytes([9; 32]);
+    let item = |p: &Path, sha: &str| ItemRecord {
+        path_hmac: key.hash_path(p),
+        kind: ItemKind::File,
+        size: 10,
+        overwritten_bytes: 4096,
+        content_sha256: Some(sha.repeat(64)),
+        result: ItemResult::NotAttempted,
+        problem: None,
+        verification: Some(ItemVerification {
+            mode: VerifyMode::Full,
+            read: "o_direct".into(),
+            bytes_read: 4096,
+            passed: true,
+        }),
+        assurance: Assurance::None,
+        names: NameResidue::Untouched,
+        caveats: vec![],
+        still_reachable: true,
+    };
+    let entries = [
+        Entry { stage: Stage::Verified, item: item(&a, "a"), renamed_hmac: None },
+        Entry { stage: Stage::Renaming, item: item(&b, "b"), renamed_hmac: Some(key.hash_path(&b_random)) },
+        Entry {
+            stage: Stage::Renaming,
+            item: item(&c, "c"),
+            renamed_hmac: Some(key.hash_path(&root.join("zzzzzzzzzzzzzz"))),
+        },
+    ];
+    let journal = dir.path().join("j.partial");
+    let mut text = format!(
+        "{{\"journal\":\"{JOURNAL_FORMAT}\",\"path_key\":\"{}\",\"method\":\"random\",\"verify\":\"full\",\"started\":\"2026-01-01T00:00:00Z\"}}\n",
+        hex::encode([9u8; 32])
+    );
+    for e in &entries {
+        text.push_str(&serde_json::to_string(e).unwrap());
+        text.push('\n');
+    }
+    std::fs::write(&journal, text).unwrap();
+
+    let mut o = opts();
+    o.journal = Some(journal.clone());
+    let rec = wipe(std::slice::from_ref(&root), &o);
+    assert_eq!(rec.outcome(), Outcome::AllErased, "{:#?}", rec.items);
+    assert_eq!(rec.started, "2026-01-01T00:00:00Z");
+    for (p, sha) in [(&a, "a"), (&b, "b"), (&c, "c")] {
+        let it = rec.items.iter().find(|i| i.path_hmac == key.hash_path(p)).unwrap();
+        assert_eq!(it.result, ItemResult::Erased, "{p:?}");
+        // The hash taken before the first overwrite, not one of the overwritten bytes.
+        assert_eq!(it.content_sha256.as_deref(), Some(sha.repeat(64).as_str()));
+    }
+    assert!(!root.exists());
+    assert!(!journal.exists());
+}
