@@ -390,3 +390,33 @@ fn deep_trees_and_a_multi_gib_sparse_file_round_trip() {
     assert_eq!(fs::metadata(dest.join("sparse.img")).unwrap().len(), size);
     assert_eq!(fs::read_to_string(dest.join(deep.strip_prefix(&src).unwrap()).join("底.txt")).unwrap(), "bottom");
 }
+
+fn is_root() -> bool {
+    StdCommand::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false)
+}
+
+#[test]
+fn seal_refuses_media_without_room_before_writing_anything() {
+    if !is_root() {
+        eprintln!("SKIP seal_refuses_media_without_room_before_writing_anything: needs root to mount a small tmpfs");
+        return;
+    }
+    let p = Person::init("新宿区", "山田");
+    let src = p.path("src");
+    sample_tree(&src);
+    fs::write(src.join("big.bin"), vec![1u8; 2 << 20]).unwrap();
+    let media = p.path("small-media");
+    fs::create_dir_all(&media).unwrap();
+    let st = StdCommand::new("mount").args(["-t", "tmpfs", "-o", "size=512k", "tmpfs"]).arg(&media).status().unwrap();
+    if !st.success() {
+        eprintln!("SKIP seal_refuses_media_without_room_before_writing_anything: cannot mount tmpfs here");
+        return;
+    }
+    let out = seal(&p, &src, &media, &p.path("n.txt"), &[]);
+    let listed = list_tree(&media);
+    let _ = StdCommand::new("umount").arg(&media).status();
+    assert_exit(&out, 6);
+    assert_eq!(json(&out)["error"]["code"], "no-room");
+    assert!(listed.is_empty(), "nothing written: {listed:?}");
+    assert!(!p.path("n.txt").exists());
+}

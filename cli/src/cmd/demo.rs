@@ -80,7 +80,7 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
             categories: vec![out.t("demo-cat-name"), out.t("demo-cat-address"), out.t("demo-cat-phone")],
             lang,
         },
-        &|_| {},
+        &|_, _| {},
     )?;
     out.say(
         "demo-sealed",
@@ -102,7 +102,7 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
     let opened = open_delivery(
         &contractor_session,
         &OpenRequest { payload: sealed.payload_path.clone(), dest: work.clone(), passphrase: &passphrase },
-        &|_| {},
+        &|_, _| {},
     )?;
     drop(passphrase);
     out.say(

@@ -7,11 +7,10 @@ use crate::output::Output;
 pub fn run(cli: &Cli, k: &KeyCommand, out: &Output) -> Result<(), CliError> {
     let KeyCommand::Export { out: file } = k;
     let home = super::open_home(cli)?;
-    let person = home.person();
-    let text = home.public_key().to_minisign(&format!("custody public key of {} ({})", person.name, person.org));
+    let text = home.public_key_text();
     match file {
         Some(path) => {
-            std::fs::write(path, &text).map_err(|source| CliError::Io { path: path.clone(), source })?;
+            home.export_public_key(path)?;
             out.result(
                 &[out.ta("key-exported", &[("path", path.display().to_string().into())])],
                 json!({"ok": true, "key_id": home.key_id().to_string(), "path": path, "public_key": home.public_key().to_base64()}),

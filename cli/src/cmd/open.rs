@@ -14,10 +14,14 @@ pub fn run(cli: &Cli, a: &OpenArgs, out: &Output) -> Result<(), CliError> {
     let key_pass = secret::key_passphrase(out, cli.key_passphrase_file.as_deref(), false)?;
     let session = home.unlock(&key_pass)?;
     drop(key_pass);
-    let size = std::fs::metadata(&a.payload).map(|m| m.len()).unwrap_or(0);
-    let bar = progress::bytes_bar(out, size, out.t("open-progress"));
+    let bar = progress::bytes_bar(out, 0, out.t("open-progress"));
     let req = OpenRequest { payload: a.payload.clone(), dest: a.dest.clone(), passphrase: &passphrase };
-    let report = open_delivery(&session, &req, &|n| bar.inc(n))?;
+    let report = open_delivery(&session, &req, &|done, total| {
+        if bar.length() != Some(total) {
+            bar.set_length(total);
+        }
+        bar.set_position(done)
+    })?;
     bar.finish_and_clear();
     out.result(
         &[

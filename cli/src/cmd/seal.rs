@@ -27,7 +27,12 @@ pub fn run(cli: &Cli, a: &SealArgs, out: &Output) -> Result<(), CliError> {
     // The total is known only after the scan inside seal_delivery; the bar learns it
     // from the first call (length 0 means "not yet known").
     let bar = progress::bytes_bar(out, 0, out.t("seal-progress"));
-    let report = seal_delivery(&session, &req, &|n| bar.inc(n))?;
+    let report = seal_delivery(&session, &req, &|done, total| {
+        if bar.length() != Some(total) {
+            bar.set_length(total);
+        }
+        bar.set_position(done)
+    })?;
     bar.finish_and_clear();
 
     out.result(

@@ -187,6 +187,17 @@ impl Home {
         self.root.join(PUBLIC)
     }
 
+    /// The public key in minisign format, for the other parties.
+    pub fn public_key_text(&self) -> String {
+        let p = &self.person;
+        self.public.to_minisign(&format!("custody public key of {} ({})", p.name, p.org))
+    }
+
+    /// Writes the public key to `path`, whole or not at all.
+    pub fn export_public_key(&self, path: &Path) -> Result<(), Error> {
+        write_atomic(path, self.public_key_text().as_bytes(), 0o644, false)
+    }
+
     /// Decrypts the secret key: every step that records something needs it.
     pub fn unlock(&self, key_passphrase: &SecretString) -> Result<Session<'_>, Error> {
         let path = self.root.join(SECRET);

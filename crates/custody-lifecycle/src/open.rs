@@ -31,11 +31,20 @@ pub struct OpenReport {
     pub ledger_seq: u64,
 }
 
-pub fn open_delivery(session: &Session<'_>, req: &OpenRequest<'_>, progress: &dyn Fn(u64)) -> Result<OpenReport, Error> {
+/// `progress(done, total)` receives the file bytes extracted so far and the total
+/// the label announces (0 without a label).
+pub fn open_delivery(
+    session: &Session<'_>,
+    req: &OpenRequest<'_>,
+    progress: &dyn Fn(u64, u64),
+) -> Result<OpenReport, Error> {
     let label_path = Label::path_beside(&req.payload);
     let label = if label_path.exists() { Some(Label::read(&label_path)?) } else { None };
     let dest_existed = req.dest.exists();
-    let opened = custody_seal::open(&req.payload, &req.passphrase.to_secret_string(), &req.dest, label.as_ref(), progress)?;
+    let total = label.as_ref().map(|l| l.total_bytes).unwrap_or(0);
+    let opened = custody_seal::open(&req.payload, &req.passphrase.to_secret_string(), &req.dest, label.as_ref(), &|done| {
+        progress(done, total)
+    })?;
 
     let machine = Machine::current();
     let manifest_root = hex::encode(opened.manifest_root);

@@ -45,7 +45,8 @@ pub struct SealReport {
 
 /// Checks everything that can be checked before a byte is written: the notice's
 /// place and format, then every offender in the source tree.
-pub fn seal_delivery(session: &Session<'_>, req: &SealRequest, progress: &dyn Fn(u64)) -> Result<SealReport, Error> {
+/// `progress(done, total)` receives the file bytes sealed so far and the total.
+pub fn seal_delivery(session: &Session<'_>, req: &SealRequest, progress: &dyn Fn(u64, u64)) -> Result<SealReport, Error> {
     NoticeFormat::from_path(&req.notice_path).ok_or_else(|| Error::NoticeFormat { path: req.notice_path.clone() })?;
     check_notice_place(&req.notice_path, &req.media_dir)?;
     let tree = custody_seal::scan(&req.src)?;
@@ -66,7 +67,12 @@ pub fn seal_delivery(session: &Session<'_>, req: &SealRequest, progress: &dyn Fn
         sealed_by: session.home().key_id().to_string(),
     };
     let pass = Passphrase::generate();
-    let sealed = custody_seal::seal_to_media(&tree, &meta, &info, &pass.to_secret_string(), &req.media_dir, progress)?;
+    let sealed = {
+        let total = tree.total_bytes();
+        custody_seal::seal_to_media(&tree, &meta, &info, &pass.to_secret_string(), &req.media_dir, &|done| {
+            progress(done, total)
+        })?
+    };
 
     let notice = Notice {
         notice_id: notice_id.clone(),

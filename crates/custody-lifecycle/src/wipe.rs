@@ -119,6 +119,13 @@ pub fn execute_wipe(
     if let Some(out) = record_out {
         write_atomic(out, &bytes, 0o600, false)?;
     }
+    // The record names items only by keyed hashes. The key stays with the operator
+    // (owner-only, beside the home's copy of the record): with it, and only with it,
+    // an auditor who is told a path can check that it was among the items erased.
+    if let Some(key) = record.path_key() {
+        let key_path = record_path.with_extension("pathkey");
+        write_atomic(&key_path, format!("{}\n", hex::encode(key.expose_bytes())).as_bytes(), 0o600, false)?;
+    }
 
     let mut counts = (0u64, 0u64, 0u64);
     let mut assurance: BTreeMap<String, u64> = BTreeMap::new();

@@ -46,9 +46,7 @@ impl fmt::Display for OffenderReason {
             OffenderReason::NotUtf8Name => f.write_str("name is not UTF-8"),
             OffenderReason::ForbiddenName(p) => write!(f, "name not allowed: {p}"),
             OffenderReason::ReservedName => f.write_str("reserved name MANIFEST.json"),
-            OffenderReason::CaseFoldDuplicate => {
-                f.write_str("differs from another name only in case")
-            }
+            OffenderReason::CaseFoldDuplicate => f.write_str("differs from another name only in case"),
         }
     }
 }
@@ -104,10 +102,7 @@ pub enum SealError {
 }
 
 fn first_offender(offenders: &[Offender]) -> String {
-    offenders
-        .first()
-        .map(|o| format!("{}: {}", o.path.display(), o.reason))
-        .unwrap_or_default()
+    offenders.first().map(|o| format!("{}: {}", o.path.display(), o.reason)).unwrap_or_default()
 }
 
 impl SealError {

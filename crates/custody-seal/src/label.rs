@@ -129,13 +129,8 @@ impl Label {
     pub fn read(path: &Path) -> Result<Label, SealError> {
         let f = File::open(path).map_err(SealError::io(path))?;
         let mut bytes = Vec::new();
-        f.take(MAX_LABEL_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(SealError::io(path))?;
-        Label::parse(&bytes).map_err(|reason| SealError::LabelInvalid {
-            path: path.to_path_buf(),
-            reason,
-        })
+        f.take(MAX_LABEL_BYTES + 1).read_to_end(&mut bytes).map_err(SealError::io(path))?;
+        Label::parse(&bytes).map_err(|reason| SealError::LabelInvalid { path: path.to_path_buf(), reason })
     }
 
     /// What a person compares between the notice and the label: the first 80 bits of the
@@ -146,10 +141,7 @@ impl Label {
 
     /// `<dir>/<id>.label.json` for `<dir>/<id>.age`.
     pub fn path_beside(payload: &Path) -> PathBuf {
-        let name = payload
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = payload.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let stem = name.strip_suffix(".age").unwrap_or(&name);
         payload.with_file_name(format!("{stem}.label.json"))
     }
@@ -213,9 +205,7 @@ mod tests {
     #[test]
     fn fingerprint_of_known_digest() {
         // SHA-256("") = e3b0c442...; expected value computed independently with Python.
-        let d: [u8; 32] =
-            hex32::parse("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-                .unwrap();
+        let d: [u8; 32] = hex32::parse("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").unwrap();
         assert_eq!(fingerprint(&d), "WERC-8GMR-ZGE1-96QV");
     }
 
@@ -225,9 +215,6 @@ mod tests {
             Label::path_beside(Path::new("/m/20261124-0123ABCD.age")),
             PathBuf::from("/m/20261124-0123ABCD.label.json")
         );
-        assert_eq!(
-            Label::path_beside(Path::new("x.bin")),
-            PathBuf::from("x.bin.label.json")
-        );
+        assert_eq!(Label::path_beside(Path::new("x.bin")), PathBuf::from("x.bin.label.json"));
     }
 }

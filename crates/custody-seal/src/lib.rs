@@ -49,7 +49,7 @@ mod sys;
 mod tarw;
 mod unpack;
 
-pub use error::{MismatchKind, OffenderReason, Offender, OpenError, SealError, UnsafeReason};
+pub use error::{MismatchKind, Offender, OffenderReason, OpenError, SealError, UnsafeReason};
 pub use id::{InvalidPayloadId, PayloadId};
 pub use label::{fingerprint, Label, LabelInfo, LABEL_FORMAT};
 pub use manifest::{Manifest, ManifestFile, MAX_MANIFEST_BYTES};

@@ -97,9 +97,7 @@ impl Manifest {
             match self.files[i].path.as_bytes().cmp(self.dirs[j].as_bytes()) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    return Err(format!("{} is both file and directory", self.dirs[j]))
-                }
+                std::cmp::Ordering::Equal => return Err(format!("{} is both file and directory", self.dirs[j])),
             }
         }
         Ok(())
@@ -178,11 +176,7 @@ mod tests {
             payload_id: "20261124-0123ABCD".parse().unwrap(),
             created: DateTime::parse_from_rfc3339("2026-11-24T09:00:00+09:00").unwrap(),
             categories: vec!["氏名".into(), "住所".into()],
-            files: vec![ManifestFile {
-                path: "a/山田.txt".into(),
-                size: 3,
-                sha256: [0xab; 32],
-            }],
+            files: vec![ManifestFile { path: "a/山田.txt".into(), size: 3, sha256: [0xab; 32] }],
             dirs: vec!["a".into()],
         }
     }

@@ -66,9 +66,7 @@ pub fn seal_to_media(
         cleanup.0.push(tmp.clone());
         let mut w = BufWriter::with_capacity(1 << 20, file);
         let outcome = seal(tree, meta, passphrase, &mut w, progress)?;
-        let file = w
-            .into_inner()
-            .map_err(|e| SealError::io(&tmp)(e.into_error()))?;
+        let file = w.into_inner().map_err(|e| SealError::io(&tmp)(e.into_error()))?;
         file.sync_all().map_err(SealError::io(&tmp))?;
         drop(file);
 
@@ -79,12 +77,7 @@ pub fn seal_to_media(
         cleanup.0.retain(|p| p != &tmp);
         cleanup.0.push(payload_path.clone());
         sync_dir(media_dir)?;
-        Ok(Sealed {
-            payload_path: payload_path.clone(),
-            label_path: label_path.clone(),
-            label,
-            outcome,
-        })
+        Ok(Sealed { payload_path: payload_path.clone(), label_path: label_path.clone(), label, outcome })
     })();
     if result.is_ok() {
         cleanup.0.clear();
@@ -108,9 +101,8 @@ impl Drop for Cleanup {
 fn create_temp(dir: &Path, base: &str) -> Result<(PathBuf, File), SealError> {
     let mut rng = rand::rngs::OsRng;
     loop {
-        let suffix: String = (0..8)
-            .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.gen_range(0..36)]))
-            .collect();
+        let suffix: String =
+            (0..8).map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.gen_range(0..36)])).collect();
         let p = dir.join(format!("{base}.tmp-{suffix}"));
         match File::options().write(true).create_new(true).open(&p) {
             Ok(f) => return Ok((p, f)),
@@ -121,16 +113,8 @@ fn create_temp(dir: &Path, base: &str) -> Result<(PathBuf, File), SealError> {
 }
 
 /// Writes `bytes` to `dest` through a temporary file in the same directory.
-fn write_atomic(
-    dir: &Path,
-    dest: &Path,
-    bytes: &[u8],
-    cleanup: &mut Cleanup,
-) -> Result<(), SealError> {
-    let base = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+fn write_atomic(dir: &Path, dest: &Path, bytes: &[u8], cleanup: &mut Cleanup) -> Result<(), SealError> {
+    let base = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (tmp, mut f) = create_temp(dir, &base)?;
     cleanup.0.push(tmp.clone());
     f.write_all(bytes).map_err(SealError::io(&tmp))?;
@@ -143,9 +127,7 @@ fn write_atomic(
 
 /// The renames are durable only once the directory itself is synced.
 fn sync_dir(dir: &Path) -> Result<(), SealError> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(SealError::io(dir))
+    File::open(dir).and_then(|d| d.sync_all()).map_err(SealError::io(dir))
 }
 
 /// Upper bound of the age file's size for `tree`: file data, tar headers and padding,
@@ -175,11 +157,7 @@ fn preflight(tree: &SourceTree, meta: &ManifestMeta, media_dir: &Path) -> Result
     }
     let needed = estimate_payload_size(tree, meta);
     let (available, magic) = sys::space_and_type(&media).map_err(SealError::io(&media))?;
-    let fat = if magic == sys::MSDOS_SUPER_MAGIC {
-        Some("vfat".to_owned())
-    } else {
-        fat_by_mountinfo(&media)
-    };
+    let fat = if magic == sys::MSDOS_SUPER_MAGIC { Some("vfat".to_owned()) } else { fat_by_mountinfo(&media) };
     if let Some(fs_type) = fat {
         if needed > FAT_MAX_FILE {
             return Err(SealError::TooLargeForFat { needed, fs_type });
@@ -188,10 +166,7 @@ fn preflight(tree: &SourceTree, meta: &ManifestMeta, media_dir: &Path) -> Result
     // The label needs a few hundred bytes more; one 4 KiB block covers it.
     let needed_total = needed + 4096;
     if needed_total > available {
-        return Err(SealError::NoRoom {
-            needed: needed_total,
-            available,
-        });
+        return Err(SealError::NoRoom { needed: needed_total, available });
     }
     Ok(())
 }

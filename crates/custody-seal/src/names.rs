@@ -97,9 +97,7 @@ fn is_windows_device(stem: &str) -> bool {
         "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" => true,
         _ => {
             let b = upper.as_bytes();
-            b.len() == 4
-                && (b.starts_with(b"COM") || b.starts_with(b"LPT"))
-                && b[3].is_ascii_digit()
+            b.len() == 4 && (b.starts_with(b"COM") || b.starts_with(b"LPT")) && b[3].is_ascii_digit()
         }
     }
 }
@@ -143,16 +141,8 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_names() {
-        for ok in [
-            "a",
-            "山田太郎_申請書.pdf",
-            "dir/sub/file.txt",
-            ".hidden",
-            "a..b",
-            "CONSOLE",
-            "COMX",
-            "LPT10",
-        ] {
+        for ok in ["a", "山田太郎_申請書.pdf", "dir/sub/file.txt", ".hidden", "a..b", "CONSOLE", "COMX", "LPT10"]
+        {
             assert_eq!(check_rel_path(ok), Ok(()), "{ok}");
         }
     }
@@ -180,14 +170,8 @@ mod tests {
         for (p, want) in cases {
             assert_eq!(check_rel_path(p).as_ref(), Err(want), "{p:?}");
         }
-        assert_eq!(
-            check_rel_path(&"x".repeat(256)),
-            Err(PathProblem::ComponentTooLong)
-        );
-        assert_eq!(
-            check_rel_path(&"x/".repeat(2049)[..4097]),
-            Err(PathProblem::PathTooLong)
-        );
+        assert_eq!(check_rel_path(&"x".repeat(256)), Err(PathProblem::ComponentTooLong));
+        assert_eq!(check_rel_path(&"x/".repeat(2049)[..4097]), Err(PathProblem::PathTooLong));
         assert_eq!(check_rel_path_bytes(b"\xff"), Err(PathProblem::NotUtf8));
     }
 

@@ -1,7 +1,7 @@
 //! Opening a payload: label check, age decryption with bounded work, extraction into a
 //! private staging directory, manifest verification, then one rename into place.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::fs::{self, File};
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
@@ -55,8 +55,11 @@ pub fn open(
     progress: &dyn Fn(u64),
 ) -> Result<Opened, OpenError> {
     check_dest(dest)?;
+    // One descriptor for the label check and the decryption: a payload renamed over
+    // after the check is not the one decrypted.
+    let mut file = File::open(payload).map_err(OpenError::io(payload))?;
     if let Some(l) = label {
-        check_label_hash(payload, l)?;
+        check_label_hash(&mut file, payload, l)?;
     }
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -65,29 +68,15 @@ pub fn open(
     let staging = Staging::create(&parent)?;
 
     let shared = Rc::new(Shared::default());
-    let plain = decrypt(payload, passphrase, &shared)?;
-    let Unpacked {
-        manifest,
-        manifest_root,
-    } = unpack::extract(plain, &staging.path, progress, |e| {
-        classify(e, &shared, payload)
-    })?;
+    let plain = decrypt(file, payload, passphrase, &shared)?;
+    let Unpacked { manifest, manifest_root } =
+        unpack::extract(plain, &staging.path, progress, |e| classify(e, &shared, payload))?;
 
     if let Some(l) = label {
-        // The stream ended cleanly, so every ciphertext byte passed through the hasher:
-        // what was decrypted is what was labelled, even if the file changed after the
-        // first check.
-        let len = shared.len.get();
-        let digest: [u8; 32] = shared.hasher.take().finalize().into();
-        if len != l.ciphertext_size {
-            return Err(OpenError::LabelMismatch {
-                field: "ciphertext_size",
-            });
-        }
-        if digest != l.ciphertext_sha256 {
-            return Err(OpenError::LabelMismatch {
-                field: "ciphertext_sha256",
-            });
+        // The stream ended cleanly, so every ciphertext byte was read: a file that grew
+        // or shrank after the hash check is caught here.
+        if shared.len.get() != l.ciphertext_size {
+            return Err(OpenError::LabelMismatch { field: "ciphertext_size" });
         }
         check_label_contents(l, &manifest, &manifest_root)?;
     }
@@ -98,9 +87,7 @@ pub fn open(
     sys::syncfs(&dir).map_err(OpenError::io(&staging.path))?;
     drop(dir);
     staging.commit(dest)?;
-    File::open(&parent)
-        .and_then(|d| d.sync_all())
-        .map_err(OpenError::io(&parent))?;
+    File::open(&parent).and_then(|d| d.sync_all()).map_err(OpenError::io(&parent))?;
     Ok(Opened {
         file_count: manifest.files.len() as u64,
         total_bytes: manifest.files.iter().map(|f| f.size).sum(),
@@ -114,13 +101,10 @@ pub fn open(
 /// with the same work-factor bound and error mapping as [`open`]. The plaintext is not
 /// interpreted, and bytes reach `out` before the stream is authenticated to its end:
 /// use it for hashing or for a sink that is discarded on error, never for files.
-pub fn decrypt_to<W: Write>(
-    payload: &Path,
-    passphrase: &SecretString,
-    mut out: W,
-) -> Result<u64, OpenError> {
+pub fn decrypt_to<W: Write>(payload: &Path, passphrase: &SecretString, mut out: W) -> Result<u64, OpenError> {
     let shared = Rc::new(Shared::default());
-    let mut plain = decrypt(payload, passphrase, &shared)?;
+    let file = File::open(payload).map_err(OpenError::io(payload))?;
+    let mut plain = decrypt(file, payload, passphrase, &shared)?;
     let mut buf = vec![0u8; 64 << 10];
     let mut total = 0u64;
     loop {
@@ -130,17 +114,14 @@ pub fn decrypt_to<W: Write>(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(classify(e, &shared, payload)),
         };
-        out.write_all(&buf[..n])
-            .map_err(|e| OpenError::io("<output>")(e))?;
+        out.write_all(&buf[..n]).map_err(|e| OpenError::io("<output>")(e))?;
         total += n as u64;
     }
     Ok(total)
 }
 
 fn check_dest(dest: &Path) -> Result<(), OpenError> {
-    let not_empty = || OpenError::DestNotEmpty {
-        dest: dest.to_path_buf(),
-    };
+    let not_empty = || OpenError::DestNotEmpty { dest: dest.to_path_buf() };
     match fs::symlink_metadata(dest) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(OpenError::io(dest)(e)),
@@ -156,13 +137,10 @@ fn check_dest(dest: &Path) -> Result<(), OpenError> {
     }
 }
 
-fn check_label_hash(payload: &Path, label: &Label) -> Result<(), OpenError> {
-    let mut f = File::open(payload).map_err(OpenError::io(payload))?;
+fn check_label_hash(f: &mut File, payload: &Path, label: &Label) -> Result<(), OpenError> {
     let len = f.metadata().map_err(OpenError::io(payload))?.len();
     if len != label.ciphertext_size {
-        return Err(OpenError::LabelMismatch {
-            field: "ciphertext_size",
-        });
+        return Err(OpenError::LabelMismatch { field: "ciphertext_size" });
     }
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -175,9 +153,7 @@ fn check_label_hash(payload: &Path, label: &Label) -> Result<(), OpenError> {
         }
     }
     if <[u8; 32]>::from(h.finalize()) != label.ciphertext_sha256 {
-        return Err(OpenError::LabelMismatch {
-            field: "ciphertext_sha256",
-        });
+        return Err(OpenError::LabelMismatch { field: "ciphertext_sha256" });
     }
     Ok(())
 }
@@ -211,12 +187,10 @@ enum Layer {
     Age,
 }
 
-/// State shared by the two reader layers: the first fault seen and the running hash of
-/// the ciphertext.
+/// State shared by the two reader layers: the first fault seen and the ciphertext length.
 #[derive(Default)]
 struct Shared {
     fault: Cell<Option<Fault>>,
-    hasher: RefCell<Sha256>,
     len: Cell<u64>,
 }
 
@@ -234,7 +208,6 @@ impl<R: Read> Read for FaultReader<R> {
         match self.inner.read(buf) {
             Ok(n) => {
                 if let Layer::File = self.layer {
-                    self.shared.hasher.borrow_mut().update(&buf[..n]);
                     self.shared.len.set(self.shared.len.get() + n as u64);
                 }
                 Ok(n)
@@ -261,12 +234,8 @@ fn classify(e: io::Error, shared: &Shared, payload: &Path) -> OpenError {
     match shared.fault.get() {
         Some(Fault::File) => OpenError::io(payload)(e),
         Some(Fault::AgeTruncated) => OpenError::Truncated,
-        Some(Fault::AgeCorrupted) => OpenError::Corrupted {
-            reason: e.to_string(),
-        },
-        None => OpenError::MalformedArchive {
-            reason: e.to_string(),
-        },
+        Some(Fault::AgeCorrupted) => OpenError::Corrupted { reason: e.to_string() },
+        None => OpenError::MalformedArchive { reason: e.to_string() },
     }
 }
 
@@ -283,8 +252,8 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(n)
 }
 
-fn decrypt(payload: &Path, passphrase: &SecretString, shared: &Rc<Shared>) -> Result<Plain, OpenError> {
-    let mut file = File::open(payload).map_err(OpenError::io(payload))?;
+fn decrypt(mut file: File, payload: &Path, passphrase: &SecretString, shared: &Rc<Shared>) -> Result<Plain, OpenError> {
+    file.seek(SeekFrom::Start(0)).map_err(OpenError::io(payload))?;
     // Checked by hand first: age's parser reports any non-age input as an invalid
     // header, which would read as "corrupted" to a person holding a PDF.
     let magic = b"age-encryption.org/";
@@ -294,37 +263,21 @@ fn decrypt(payload: &Path, passphrase: &SecretString, shared: &Rc<Shared>) -> Re
         return Err(OpenError::NotAnAgeFile);
     }
     file.seek(SeekFrom::Start(0)).map_err(OpenError::io(payload))?;
-    let reader = FaultReader {
-        inner: BufReader::with_capacity(1 << 20, file),
-        shared: shared.clone(),
-        layer: Layer::File,
-    };
+    let reader =
+        FaultReader { inner: BufReader::with_capacity(1 << 20, file), shared: shared.clone(), layer: Layer::File };
     let map_age = |e: DecryptError| match e {
-        DecryptError::DecryptionFailed | DecryptError::KeyDecryptionFailed => {
-            OpenError::WrongPassphrase
-        }
-        DecryptError::ExcessiveWork { required, .. } => OpenError::WorkFactorTooHigh {
-            required,
-            max: MAX_WORK_FACTOR,
-        },
-        DecryptError::InvalidHeader => OpenError::Corrupted {
-            reason: "invalid age header".into(),
-        },
-        DecryptError::InvalidMac => OpenError::Corrupted {
-            reason: "age header MAC does not match".into(),
-        },
+        DecryptError::DecryptionFailed | DecryptError::KeyDecryptionFailed => OpenError::WrongPassphrase,
+        DecryptError::ExcessiveWork { required, .. } => OpenError::WorkFactorTooHigh { required, max: MAX_WORK_FACTOR },
+        DecryptError::InvalidHeader => OpenError::Corrupted { reason: "invalid age header".into() },
+        DecryptError::InvalidMac => OpenError::Corrupted { reason: "age header MAC does not match".into() },
         DecryptError::NoMatchingKeys => OpenError::NotPassphraseEncrypted,
         DecryptError::UnknownFormat => OpenError::NotAnAgeFile,
         DecryptError::Io(e) => match shared.fault.get() {
             Some(Fault::File) => OpenError::io(payload)(e),
             _ if e.kind() == io::ErrorKind::UnexpectedEof => OpenError::Truncated,
-            _ => OpenError::Corrupted {
-                reason: e.to_string(),
-            },
+            _ => OpenError::Corrupted { reason: e.to_string() },
         },
-        other => OpenError::Corrupted {
-            reason: other.to_string(),
-        },
+        other => OpenError::Corrupted { reason: other.to_string() },
     };
     let decryptor = age::Decryptor::new(reader).map_err(map_age)?;
     if !decryptor.is_scrypt() {
@@ -332,14 +285,8 @@ fn decrypt(payload: &Path, passphrase: &SecretString, shared: &Rc<Shared>) -> Re
     }
     let mut identity = age::scrypt::Identity::new(passphrase.clone());
     identity.set_max_work_factor(MAX_WORK_FACTOR);
-    let stream = decryptor
-        .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .map_err(map_age)?;
-    Ok(FaultReader {
-        inner: stream,
-        shared: shared.clone(),
-        layer: Layer::Age,
-    })
+    let stream = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(map_age)?;
+    Ok(FaultReader { inner: stream, shared: shared.clone(), layer: Layer::Age })
 }
 
 /// A fresh 0700 directory beside the destination, removed on drop unless committed.
@@ -352,18 +299,14 @@ impl Staging {
     fn create(parent: &Path) -> Result<Staging, OpenError> {
         let mut rng = rand::rngs::OsRng;
         loop {
-            let suffix: String = (0..12)
-                .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.gen_range(0..36)]))
-                .collect();
+            let suffix: String =
+                (0..12).map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.gen_range(0..36)])).collect();
             let path = parent.join(format!(".custody-staging-{suffix}"));
             match fs::DirBuilder::new().mode(0o700).create(&path) {
                 Ok(()) => {
                     // The umask may have removed bits we want; it cannot have added any,
                     // but set the mode explicitly so DEST ends exactly 0700.
-                    let staging = Staging {
-                        path,
-                        committed: false,
-                    };
+                    let staging = Staging { path, committed: false };
                     fs::set_permissions(&staging.path, fs::Permissions::from_mode(0o700))
                         .map_err(OpenError::io(&staging.path))?;
                     return Ok(staging);
@@ -383,9 +326,7 @@ impl Staging {
                 Ok(())
             }
             Err(e) if matches!(e.raw_os_error(), Some(libc::ENOTEMPTY) | Some(libc::EEXIST) | Some(libc::ENOTDIR)) => {
-                Err(OpenError::DestNotEmpty {
-                    dest: dest.to_path_buf(),
-                })
+                Err(OpenError::DestNotEmpty { dest: dest.to_path_buf() })
             }
             Err(e) => Err(OpenError::io(dest)(e)),
         }

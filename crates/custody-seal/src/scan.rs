@@ -71,9 +71,7 @@ impl SourceTree {
 pub fn scan(src: &Path) -> Result<SourceTree, SealError> {
     let meta = fs::symlink_metadata(src).map_err(SealError::io(src))?;
     if !meta.is_dir() {
-        return Err(SealError::SourceNotADirectory {
-            path: src.to_path_buf(),
-        });
+        return Err(SealError::SourceNotADirectory { path: src.to_path_buf() });
     }
     let mut entries = Vec::new();
     let mut offenders = Vec::new();
@@ -82,10 +80,7 @@ pub fn scan(src: &Path) -> Result<SourceTree, SealError> {
     let mut stack: Vec<(PathBuf, String)> = vec![(src.to_path_buf(), String::new())];
     while let Some((dir, rel_dir)) = stack.pop() {
         let offend = |offenders: &mut Vec<Offender>, path: &Path, reason| {
-            offenders.push(Offender {
-                path: path.to_path_buf(),
-                reason,
-            })
+            offenders.push(Offender { path: path.to_path_buf(), reason })
         };
         let rd = match fs::read_dir(&dir) {
             Ok(rd) => rd,
@@ -107,11 +102,7 @@ pub fn scan(src: &Path) -> Result<SourceTree, SealError> {
                 offend(&mut offenders, &path, OffenderReason::NotUtf8Name);
                 continue;
             };
-            let rel = if rel_dir.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel_dir}/{name}")
-            };
+            let rel = if rel_dir.is_empty() { name.clone() } else { format!("{rel_dir}/{name}") };
             if let Err(p) = names::check_rel_path(&rel) {
                 offend(&mut offenders, &path, OffenderReason::ForbiddenName(p));
             } else if rel_dir.is_empty() && names::is_manifest_name(&name) {
@@ -127,11 +118,7 @@ pub fn scan(src: &Path) -> Result<SourceTree, SealError> {
             if ft.file_type().is_symlink() {
                 offend(&mut offenders, &path, OffenderReason::Symlink);
             } else if ft.is_dir() {
-                entries.push(SourceEntry {
-                    rel: rel.clone(),
-                    kind: EntryKind::Dir,
-                    size: 0,
-                });
+                entries.push(SourceEntry { rel: rel.clone(), kind: EntryKind::Dir, size: 0 });
                 stack.push((path, rel));
             } else if ft.is_file() {
                 // Opening now rather than mid-seal: an unreadable file found after an
@@ -140,11 +127,7 @@ pub fn scan(src: &Path) -> Result<SourceTree, SealError> {
                 if fs::File::open(&path).is_err() || ft.len() > MAX_JSON_INT {
                     offend(&mut offenders, &path, OffenderReason::Unreadable);
                 } else {
-                    entries.push(SourceEntry {
-                        rel,
-                        kind: EntryKind::File,
-                        size: ft.len(),
-                    });
+                    entries.push(SourceEntry { rel, kind: EntryKind::File, size: ft.len() });
                 }
             } else {
                 offend(&mut offenders, &path, OffenderReason::SpecialFile);
@@ -155,18 +138,12 @@ pub fn scan(src: &Path) -> Result<SourceTree, SealError> {
     let mut folded = HashSet::with_capacity(entries.len());
     for e in &entries {
         if !folded.insert(names::fold_key(&e.rel)) {
-            offenders.push(Offender {
-                path: src.join(&e.rel),
-                reason: OffenderReason::CaseFoldDuplicate,
-            });
+            offenders.push(Offender { path: src.join(&e.rel), reason: OffenderReason::CaseFoldDuplicate });
         }
     }
     if !offenders.is_empty() {
         offenders.sort_by(|a, b| a.path.cmp(&b.path));
         return Err(SealError::Refused { offenders });
     }
-    Ok(SourceTree {
-        root: src.to_path_buf(),
-        entries,
-    })
+    Ok(SourceTree { root: src.to_path_buf(), entries })
 }

@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use chrono::{DateTime, FixedOffset, Timelike};
 use secrecy::SecretString;
@@ -68,47 +69,33 @@ pub fn seal<W: Write>(
     progress: &dyn Fn(u64),
 ) -> Result<SealOutcome, SealError> {
     for c in &meta.categories {
-        manifest::check_category(c).map_err(|_| SealError::InvalidCategory {
-            category: c.clone(),
-        })?;
+        manifest::check_category(c).map_err(|_| SealError::InvalidCategory { category: c.clone() })?;
     }
     let created = meta.created.with_nanosecond(0).unwrap_or(meta.created);
     let out_err = |source: io::Error| SealError::Output { source };
 
     let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
     recipient.set_work_factor(SCRYPT_WORK_FACTOR);
-    let encryptor =
-        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-            .map_err(|e| out_err(io::Error::other(e.to_string())))?;
-    let stream = encryptor
-        .wrap_output(HashingWriter::new(out))
-        .map_err(out_err)?;
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+        .map_err(|e| out_err(io::Error::other(e.to_string())))?;
+    let stream = encryptor.wrap_output(HashingWriter::new(out)).map_err(out_err)?;
     let mtime = u64::try_from(created.timestamp()).unwrap_or(0);
     let mut tar = TarWriter::new(stream, mtime);
 
-    let mut files = Vec::with_capacity(tree.file_count() as usize);
-    let mut dirs = Vec::with_capacity(tree.dir_count() as usize);
-    let mut buf = vec![0u8; READ_BUF];
-    let mut done = 0u64;
-    for e in tree.entries() {
-        match e.kind {
-            EntryKind::Dir => {
-                tar.header(&e.rel, EntryKind::Dir, 0).map_err(out_err)?;
-                dirs.push(e.rel.clone());
-            }
-            EntryKind::File => {
-                let path = tree.root().join(&e.rel);
-                tar.header(&e.rel, EntryKind::File, e.size).map_err(out_err)?;
-                let sha256 = copy_file(&path, e.size, &mut tar, &mut buf, &mut done, progress)?;
-                tar.pad(e.size).map_err(out_err)?;
-                files.push(ManifestFile {
-                    path: e.rel.clone(),
-                    size: e.size,
-                    sha256,
-                });
-            }
+    let (files, dirs) = std::thread::scope(|scope| {
+        let (data_tx, data_rx) = sync_channel::<Block>(IN_FLIGHT);
+        let (pool_tx, pool_rx) = sync_channel::<Vec<u8>>(IN_FLIGHT + 2);
+        // Reading and hashing the source runs beside encryption, on the other core.
+        let reader = scope.spawn(move || read_files(tree, data_tx, pool_rx));
+        let written = write_entries(tree, &mut tar, data_rx, pool_tx, progress);
+        // The reader's own error (a changed or unreadable file) is the cause when the
+        // channel closed early; otherwise the writer's.
+        match (reader.join(), written) {
+            (Ok(Err(e)), _) => Err(e),
+            (Err(_), _) => Err(SealError::Output { source: io::Error::other("reading thread panicked") }),
+            (Ok(Ok(())), w) => w,
         }
-    }
+    })?;
     let manifest = Manifest {
         v: 1,
         payload_id: meta.payload_id.clone(),
@@ -118,15 +105,14 @@ pub fn seal<W: Write>(
         dirs,
     };
     let bytes = manifest.to_jcs();
-    tar.header(MANIFEST_NAME, EntryKind::File, bytes.len() as u64)
-        .map_err(out_err)?;
+    tar.header(MANIFEST_NAME, EntryKind::File, bytes.len() as u64).map_err(out_err)?;
     tar.get_mut().write_all(&bytes).map_err(out_err)?;
     tar.pad(bytes.len() as u64).map_err(out_err)?;
     // `finish` writes the last, flagged chunk: without it the file is truncated.
     let stream = tar.finish().map_err(out_err)?;
     let mut hashing = stream.finish().map_err(out_err)?;
     hashing.flush().map_err(out_err)?;
-    let (_, ciphertext_sha256, ciphertext_len) = hashing.finish();
+    let (_, ciphertext_sha256, ciphertext_len) = hashing.finish().map_err(out_err)?;
     Ok(SealOutcome {
         manifest_root: Manifest::root_of(&bytes),
         file_count: manifest.files.len() as u64,
@@ -137,33 +123,89 @@ pub fn seal<W: Write>(
     })
 }
 
-/// Copies exactly `size` bytes of the file at `path` into the tar, hashing them.
-fn copy_file<W: Write>(
+/// What the reading thread hands to the writer: file data, then the file's digest.
+enum Block {
+    Data(Vec<u8>),
+    End([u8; 32]),
+}
+
+/// Blocks in flight between reader and writer: 8 × 256 KiB = 2 MiB.
+const IN_FLIGHT: usize = 8;
+
+/// Writes the tar entries in order, taking file data from the reading thread.
+fn write_entries<W: Write>(
+    tree: &SourceTree,
+    tar: &mut TarWriter<W>,
+    data: Receiver<Block>,
+    pool: SyncSender<Vec<u8>>,
+    progress: &dyn Fn(u64),
+) -> Result<(Vec<ManifestFile>, Vec<String>), SealError> {
+    let out_err = |source: io::Error| SealError::Output { source };
+    // The reader stopped early; its join result carries the reason.
+    let reader_gone = || SealError::Output { source: io::Error::other("source reader stopped") };
+    let mut files = Vec::with_capacity(tree.file_count() as usize);
+    let mut dirs = Vec::with_capacity(tree.dir_count() as usize);
+    let mut done = 0u64;
+    for e in tree.entries() {
+        match e.kind {
+            EntryKind::Dir => {
+                tar.header(&e.rel, EntryKind::Dir, 0).map_err(out_err)?;
+                dirs.push(e.rel.clone());
+            }
+            EntryKind::File => {
+                tar.header(&e.rel, EntryKind::File, e.size).map_err(out_err)?;
+                let sha256 = loop {
+                    match data.recv().map_err(|_| reader_gone())? {
+                        Block::Data(buf) => {
+                            tar.get_mut().write_all(&buf).map_err(out_err)?;
+                            done += buf.len() as u64;
+                            progress(done);
+                            // A full pool only means the reader allocates less.
+                            let _ = pool.try_send(buf);
+                        }
+                        Block::End(sha) => break sha,
+                    }
+                };
+                tar.pad(e.size).map_err(out_err)?;
+                files.push(ManifestFile { path: e.rel.clone(), size: e.size, sha256 });
+            }
+        }
+    }
+    Ok((files, dirs))
+}
+
+/// Reads every file of the tree in order, hashing it, and sends the blocks.
+fn read_files(tree: &SourceTree, data: SyncSender<Block>, pool: Receiver<Vec<u8>>) -> Result<(), SealError> {
+    for e in tree.entries().iter().filter(|e| e.kind == EntryKind::File) {
+        let path = tree.root().join(&e.rel);
+        let Some(sha) = copy_file(&path, e.size, &data, &pool)? else {
+            // The writer hung up: it reports its own error.
+            return Ok(());
+        };
+        if data.send(Block::End(sha)).is_err() {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Reads exactly `size` bytes of the file at `path` into blocks, hashing them. `None`
+/// when the writer went away.
+fn copy_file(
     path: &Path,
     size: u64,
-    tar: &mut TarWriter<W>,
-    buf: &mut [u8],
-    done: &mut u64,
-    progress: &dyn Fn(u64),
-) -> Result<[u8; 32], SealError> {
-    let changed = || SealError::SourceChanged {
-        path: path.to_path_buf(),
-    };
+    data: &SyncSender<Block>,
+    pool: &Receiver<Vec<u8>>,
+) -> Result<Option<[u8; 32]>, SealError> {
+    let changed = || SealError::SourceChanged { path: path.to_path_buf() };
     // O_NOFOLLOW: a file swapped for a symlink since the scan must not be followed.
-    let mut f = File::options()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(|e| {
-            if e.raw_os_error() == Some(libc::ELOOP) {
-                changed()
-            } else {
-                SealError::Io {
-                    path: path.to_path_buf(),
-                    source: e,
-                }
-            }
-        })?;
+    let mut f = File::options().read(true).custom_flags(libc::O_NOFOLLOW).open(path).map_err(|e| {
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            changed()
+        } else {
+            SealError::Io { path: path.to_path_buf(), source: e }
+        }
+    })?;
     let meta = f.metadata().map_err(SealError::io(path))?;
     if !meta.is_file() || meta.len() != size {
         return Err(changed());
@@ -171,25 +213,28 @@ fn copy_file<W: Write>(
     let mut hasher = Sha256::new();
     let mut left = size;
     while left > 0 {
-        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        let n = match f.read(&mut buf[..want]) {
-            Ok(0) => return Err(changed()),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(SealError::io(path)(e)),
-        };
-        hasher.update(&buf[..n]);
-        tar.get_mut()
-            .write_all(&buf[..n])
-            .map_err(|source| SealError::Output { source })?;
-        left -= n as u64;
-        *done += n as u64;
-        progress(*done);
+        let mut buf = pool.try_recv().unwrap_or_default();
+        let want = READ_BUF.min(usize::try_from(left).unwrap_or(usize::MAX));
+        buf.resize(want, 0);
+        let mut got = 0;
+        while got < want {
+            match f.read(&mut buf[got..]) {
+                Ok(0) => return Err(changed()),
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(SealError::io(path)(e)),
+            }
+        }
+        hasher.update(&buf);
+        left -= want as u64;
+        if data.send(Block::Data(buf)).is_err() {
+            return Ok(None);
+        }
     }
     // A file that grew would be sealed truncated without anyone noticing.
     let mut one = [0u8; 1];
     if f.read(&mut one).map_err(SealError::io(path))? != 0 {
         return Err(changed());
     }
-    Ok(hasher.finalize().into())
+    Ok(Some(hasher.finalize().into()))
 }

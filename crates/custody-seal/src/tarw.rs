@@ -136,9 +136,6 @@ mod tests {
         let h = tar::Header::from_byte_slice(&w.out[1024..]);
         assert_eq!(h.entry_type(), tar::EntryType::Directory);
         assert_eq!(h.mode().unwrap(), 0o755);
-        assert_eq!(
-            entry_overhead(name.len(), EntryKind::Dir, 0),
-            w.out.len() as u64
-        );
+        assert_eq!(entry_overhead(name.len(), EntryKind::Dir, 0), w.out.len() as u64);
     }
 }

@@ -90,9 +90,7 @@ pub(crate) fn extract<R: Read>(
 
 /// Runs every check on a plaintext tar stream without writing anything (fuzzing).
 pub(crate) fn check_only(plain: &[u8]) -> Result<Unpacked, OpenError> {
-    let classify = |e: io::Error| OpenError::MalformedArchive {
-        reason: e.to_string(),
-    };
+    let classify = |e: io::Error| OpenError::MalformedArchive { reason: e.to_string() };
     let io_err = |rel: &str| {
         let p = PathBuf::from(rel);
         move |e| OpenError::Io { path: p, source: e }
@@ -109,10 +107,7 @@ struct Seen {
 }
 
 fn unsafe_entry(entry: &[u8], reason: UnsafeReason) -> OpenError {
-    OpenError::UnsafeEntry {
-        entry: String::from_utf8_lossy(entry).into_owned(),
-        reason,
-    }
+    OpenError::UnsafeEntry { entry: String::from_utf8_lossy(entry).into_owned(), reason }
 }
 
 fn run<R: Read, F>(
@@ -154,11 +149,8 @@ where
             let ty = header.entry_type();
             let size = entry.size();
             if ty.is_gnu_longname() || ty.is_pax_local_extensions() {
-                let (slot, bound) = if ty.is_gnu_longname() {
-                    (&mut long_name, MAX_LONG_NAME)
-                } else {
-                    (&mut pax, MAX_PAX)
-                };
+                let (slot, bound) =
+                    if ty.is_gnu_longname() { (&mut long_name, MAX_LONG_NAME) } else { (&mut pax, MAX_PAX) };
                 if slot.is_some() {
                     return Err(OpenError::MalformedArchive {
                         reason: "two extension headers of one kind for one entry".into(),
@@ -175,19 +167,13 @@ where
             let path = entry_path(&header, long_name.take(), pax.take(), size)?;
             check_type(ty, &path)?;
             let is_dir = ty == EntryType::Directory;
-            let rel_bytes = if is_dir {
-                path.strip_suffix(b"/").unwrap_or(&path)
-            } else {
-                &path[..]
-            };
+            let rel_bytes = if is_dir { path.strip_suffix(b"/").unwrap_or(&path) } else { &path[..] };
             let rel = names::check_rel_path_bytes(rel_bytes)
                 .map_err(|p| unsafe_entry(&path, UnsafeReason::Path(p)))?
                 .to_owned();
             if !is_dir && rel == MANIFEST_NAME {
                 if size > MAX_MANIFEST_BYTES {
-                    return Err(OpenError::ManifestInvalid {
-                        reason: "too large".into(),
-                    });
+                    return Err(OpenError::ManifestInvalid { reason: "too large".into() });
                 }
                 let mut m = Vec::with_capacity(size as usize);
                 entry.read_to_end(&mut m).map_err(classify)?;
@@ -245,9 +231,7 @@ where
         }
     }
     if long_name.is_some() || pax.is_some() {
-        return Err(OpenError::MalformedArchive {
-            reason: "extension header without an entry".into(),
-        });
+        return Err(OpenError::MalformedArchive { reason: "extension header without an entry".into() });
     }
     // The tar parser stops at the first zero block. Reading on to the end makes age
     // authenticate the last chunk (a truncated stream errors here), and refusing
@@ -261,18 +245,13 @@ where
             Err(e) => return Err(classify(e)),
         };
         if buf[..n].iter().any(|b| *b != 0) {
-            return Err(OpenError::MalformedArchive {
-                reason: "data after the end of the archive".into(),
-            });
+            return Err(OpenError::MalformedArchive { reason: "data after the end of the archive".into() });
         }
     }
     let bytes = manifest_bytes.ok_or(OpenError::ManifestMissing)?;
     let manifest = Manifest::parse(&bytes).map_err(|reason| OpenError::ManifestInvalid { reason })?;
     compare(&manifest, seen)?;
-    Ok(Unpacked {
-        manifest_root: Manifest::root_of(&bytes),
-        manifest,
-    })
+    Ok(Unpacked { manifest_root: Manifest::root_of(&bytes), manifest })
 }
 
 /// The path of an entry: GNU long name, else PAX `path`, else the header's own field.
@@ -285,7 +264,9 @@ fn entry_path(
     let mut pax_path = None;
     if let Some(p) = &pax {
         for ext in PaxExtensions::new(p) {
-            let ext = ext.map_err(|_| unsafe_entry(&header.path_bytes(), UnsafeReason::PaxExtension("malformed record".into())))?;
+            let ext = ext.map_err(|_| {
+                unsafe_entry(&header.path_bytes(), UnsafeReason::PaxExtension("malformed record".into()))
+            })?;
             match ext.key_bytes() {
                 b"path" => pax_path = Some(ext.value_bytes().to_vec()),
                 // Raw mode reads the entry with the header's size; a PAX size that
@@ -339,10 +320,7 @@ fn check_type(ty: EntryType, path: &[u8]) -> Result<(), OpenError> {
 /// The archive's files and directories must be exactly the manifest's.
 fn compare(m: &Manifest, mut seen: Seen) -> Result<(), OpenError> {
     seen.files.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let mismatch = |path: &str, what| OpenError::ManifestMismatch {
-        path: path.to_owned(),
-        what,
-    };
+    let mismatch = |path: &str, what| OpenError::ManifestMismatch { path: path.to_owned(), what };
     let (mut i, mut j) = (0, 0);
     while i < m.files.len() || j < seen.files.len() {
         match (m.files.get(i), seen.files.get(j)) {

@@ -32,12 +32,7 @@ fn rss_sampler<'a>(max: &'a Cell<u64>, next: &'a Cell<u64>) -> impl Fn(u64) + 'a
 
 #[test]
 fn sparse_multi_gib_file_streams_in_flat_memory() {
-    let size: u64 = std::env::var("CUSTODY_BIG_GIB")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3)
-        * GIB
-        + 12345;
+    let size: u64 = std::env::var("CUSTODY_BIG_GIB").ok().and_then(|v| v.parse().ok()).unwrap_or(3) * GIB + 12345;
     let t = tmp();
     let src = p(&t, "src");
     fs::create_dir(&src).unwrap();
@@ -54,14 +49,16 @@ fn sparse_multi_gib_file_streams_in_flat_memory() {
 
     let (max_seal, next) = (Cell::new(0), Cell::new(0));
     let t0 = Instant::now();
-    let sealed = seal_to_media(&scan(&src).unwrap(), &meta(), &info(), &pass(), &media, &rss_sampler(&max_seal, &next)).unwrap();
+    let sealed =
+        seal_to_media(&scan(&src).unwrap(), &meta(), &info(), &pass(), &media, &rss_sampler(&max_seal, &next)).unwrap();
     let seal_s = t0.elapsed().as_secs_f64();
     assert!(sealed.label.ciphertext_size > size);
 
     let dest = p(&t, "dest");
     let (max_open, next) = (Cell::new(0), Cell::new(0));
     let t1 = Instant::now();
-    let opened = open(&sealed.payload_path, &pass(), &dest, Some(&sealed.label), &rss_sampler(&max_open, &next)).unwrap();
+    let opened =
+        open(&sealed.payload_path, &pass(), &dest, Some(&sealed.label), &rss_sampler(&max_open, &next)).unwrap();
     let open_s = t1.elapsed().as_secs_f64();
     assert_eq!(opened.total_bytes, size + 5);
     let out = dest.join("sparse.bin");

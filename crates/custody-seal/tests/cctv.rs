@@ -7,8 +7,8 @@ use std::fs;
 use std::path::Path;
 
 use custody_seal::{open, OpenError};
-use sha2::Digest;
 use secrecy::SecretString;
+use sha2::Digest;
 
 struct Vector {
     expect: String,
@@ -40,8 +40,7 @@ fn parse(bytes: &[u8]) -> Vector {
     }
     if v.compressed {
         let mut out = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&v.body[..]), &mut out)
-            .unwrap();
+        std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&v.body[..]), &mut out).unwrap();
         v.body = out;
     }
     v
@@ -50,10 +49,7 @@ fn parse(bytes: &[u8]) -> Vector {
 /// The CCTV plaintexts are not tar archives, so a success must surface as a tar or
 /// manifest error *after* age accepted the whole stream; failures must be age errors.
 fn is_age_success(e: &OpenError) -> bool {
-    matches!(
-        e,
-        OpenError::MalformedArchive { .. } | OpenError::ManifestMissing | OpenError::UnsafeEntry { .. }
-    )
+    matches!(e, OpenError::MalformedArchive { .. } | OpenError::ManifestMissing | OpenError::UnsafeEntry { .. })
 }
 
 #[test]
@@ -97,10 +93,7 @@ fn cctv_age_vectors() {
                 _ => assert!(!is_age_success(&err), "{name}: {err:?}"),
             }
             if name == "scrypt_work_factor_23" {
-                assert!(
-                    matches!(err, OpenError::WorkFactorTooHigh { required: 23, max: 22 }),
-                    "{err:?}"
-                );
+                assert!(matches!(err, OpenError::WorkFactorTooHigh { required: 23, max: 22 }), "{err:?}");
             }
         } else if v.expect == "success" && !name.starts_with("armor") {
             // x25519 / hybrid successes: refused as not passphrase-encrypted.
@@ -109,4 +102,3 @@ fn cctv_age_vectors() {
     }
     assert_eq!(scrypt_checked, 25);
 }
-

@@ -11,9 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use custody_seal::{
-    open, scan, seal, seal_to_media, Label, OffenderReason, OpenError, PathProblem, SealError,
-};
+use custody_seal::{open, scan, seal, seal_to_media, Label, OffenderReason, OpenError, PathProblem, SealError};
 use secrecy::SecretString;
 
 /// A sealed sample payload in `t/media`, with its label.
@@ -257,8 +255,8 @@ fn existing_payload_is_not_overwritten() {
     let t = tmp();
     let (payload, _) = sealed(&t);
     let before = fs::read(&payload).unwrap();
-    let err = seal_to_media(&scan(&p(&t, "src")).unwrap(), &meta(), &info(), &pass(), &p(&t, "media"), &|_| {})
-        .unwrap_err();
+    let err =
+        seal_to_media(&scan(&p(&t, "src")).unwrap(), &meta(), &info(), &pass(), &p(&t, "media"), &|_| {}).unwrap_err();
     assert!(matches!(err, SealError::AlreadyExists { .. }));
     assert_eq!(fs::read(&payload).unwrap(), before);
     assert_eq!(names(&p(&t, "media")).len(), 2);

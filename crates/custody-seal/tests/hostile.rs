@@ -43,11 +43,7 @@ fn dir(name: &str) -> Vec<u8> {
 fn manifest(files: &[(&str, &[u8])], dirs: &[&str]) -> Vec<u8> {
     let mut files: Vec<ManifestFile> = files
         .iter()
-        .map(|(p, d)| ManifestFile {
-            path: (*p).into(),
-            size: d.len() as u64,
-            sha256: Sha256::digest(d).into(),
-        })
+        .map(|(p, d)| ManifestFile { path: (*p).into(), size: d.len() as u64, sha256: Sha256::digest(d).into() })
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Manifest {

@@ -19,18 +19,12 @@ fn r01_seal_then_open_restores_tree_byte_for_byte() {
     let tree = scan(&src).unwrap();
     assert_eq!(tree.file_count(), 4);
     let sealed = seal_to_media(&tree, &meta(), &info(), &pass(), &media, &|_| {}).unwrap();
-    assert_eq!(
-        names(&media),
-        vec!["20261124-0123ABCD.age", "20261124-0123ABCD.label.json"]
-    );
+    assert_eq!(names(&media), vec!["20261124-0123ABCD.age", "20261124-0123ABCD.label.json"]);
     let bytes = fs::read(&sealed.payload_path).unwrap();
     assert!(bytes.starts_with(b"age-encryption.org/v1\n-> scrypt "));
     assert!(String::from_utf8_lossy(&bytes[..200]).contains(" 18\n"));
     assert_eq!(bytes.len() as u64, sealed.label.ciphertext_size);
-    assert_eq!(
-        <[u8; 32]>::from(Sha256::digest(&bytes)),
-        sealed.label.ciphertext_sha256
-    );
+    assert_eq!(<[u8; 32]>::from(Sha256::digest(&bytes)), sealed.label.ciphertext_sha256);
 
     let label = Label::read(&sealed.label_path).unwrap();
     assert_eq!(label, sealed.label);
@@ -60,8 +54,7 @@ fn r09_open_into_existing_empty_dir_and_refuse_non_empty() {
     sample_tree(&src);
     let media = p(&t, "media");
     fs::create_dir(&media).unwrap();
-    let sealed =
-        seal_to_media(&scan(&src).unwrap(), &meta(), &info(), &pass(), &media, &|_| {}).unwrap();
+    let sealed = seal_to_media(&scan(&src).unwrap(), &meta(), &info(), &pass(), &media, &|_| {}).unwrap();
 
     let dest = p(&t, "empty");
     fs::create_dir(&dest).unwrap();

@@ -12,11 +12,7 @@ use custody_seal::{scan, seal_to_media};
 use sha2::{Digest, Sha256};
 
 fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
+    Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().map(|o| o.status.success()).unwrap_or(false)
 }
 
 #[test]
@@ -30,8 +26,7 @@ fn r01_stock_age_and_tar_extract_the_original_tree() {
     sample_tree(&src);
     let media = p(&t, "media");
     fs::create_dir(&media).unwrap();
-    let sealed =
-        seal_to_media(&scan(&src).unwrap(), &meta(), &info(), &pass(), &media, &|_| {}).unwrap();
+    let sealed = seal_to_media(&scan(&src).unwrap(), &meta(), &info(), &pass(), &media, &|_| {}).unwrap();
 
     let passfile = p(&t, "pass");
     fs::write(&passfile, PASS).unwrap();
@@ -49,28 +44,15 @@ fn r01_stock_age_and_tar_extract_the_original_tree() {
 
     let x = p(&t, "x");
     fs::create_dir(&x).unwrap();
-    let st = Command::new("tar")
-        .arg("-xf")
-        .arg(&tarfile)
-        .arg("-C")
-        .arg(&x)
-        .status()
-        .unwrap();
+    let st = Command::new("tar").arg("-xf").arg(&tarfile).arg("-C").arg(&x).status().unwrap();
     assert!(st.success());
     let manifest = fs::read(x.join("MANIFEST.json")).unwrap();
-    assert_eq!(
-        <[u8; 32]>::from(Sha256::digest(&manifest)),
-        sealed.outcome.manifest_root
-    );
+    assert_eq!(<[u8; 32]>::from(Sha256::digest(&manifest)), sealed.outcome.manifest_root);
     fs::remove_file(x.join("MANIFEST.json")).unwrap();
     assert_eq!(listing(&src), listing(&x));
 
     // The listing stock tar shows: fixed owner, modes and times.
-    let tv = Command::new("tar")
-        .args(["--numeric-owner", "-tvf"])
-        .arg(&tarfile)
-        .output()
-        .unwrap();
+    let tv = Command::new("tar").args(["--numeric-owner", "-tvf"]).arg(&tarfile).output().unwrap();
     let tv = String::from_utf8(tv.stdout).unwrap();
     for line in tv.lines() {
         assert!(line.starts_with("drwxr-xr-x 0/0") || line.starts_with("-rw-r--r-- 0/0"), "{line}");

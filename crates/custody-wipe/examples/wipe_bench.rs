@@ -38,7 +38,34 @@ impl Progress for PhaseTimer {
     fn advance(&self, _: u64) {}
 }
 
+/// `--cpu`: how fast this machine hashes and generates the random stream, the two CPU
+/// costs a wipe adds on top of the device's own work.
+fn cpu() {
+    use chacha20::cipher::{KeyIvInit, StreamCipher};
+    use sha2::Digest;
+    let mut buf = vec![0u8; 4 << 20];
+    let total = 1u64 << 30;
+    let t = Instant::now();
+    let mut c = chacha20::ChaCha12::new(&[7u8; 32].into(), &[0u8; 12].into());
+    for _ in 0..total / buf.len() as u64 {
+        c.apply_keystream(&mut buf);
+    }
+    let chacha = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut h = sha2::Sha256::new();
+    for _ in 0..total / buf.len() as u64 {
+        h.update(&buf);
+    }
+    let _ = h.finalize();
+    let sha = t.elapsed().as_secs_f64();
+    println!("{{\"chacha12_mib_s\":{:.0},\"sha256_mib_s\":{:.0}}}", 1024.0 / chacha, 1024.0 / sha);
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args().nth(1).as_deref() == Some("--cpu") {
+        cpu();
+        return Ok(());
+    }
     let mut opts = WipeOptions::new("bench");
     let mut device = false;
     let mut record_out: Option<PathBuf> = None;

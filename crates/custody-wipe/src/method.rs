@@ -181,10 +181,6 @@ impl PassFiller {
         PassFiller { pass, key: h.finalize().into(), pass_no }
     }
 
-    pub(crate) fn is_random(&self) -> bool {
-        self.pass == Pass::Random
-    }
-
     pub(crate) fn fill(&self, offset: u64, buf: &mut [u8]) {
         match self.pass {
             Pass::Pattern(b) => buf.fill(b),

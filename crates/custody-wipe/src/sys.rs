@@ -43,6 +43,14 @@ pub(crate) fn open_direct(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
+/// Open for writing straight to the device, bypassing the page cache.
+pub(crate) fn open_direct_write(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .write(true)
+        .custom_flags((OFlags::DIRECT | OFlags::NOFOLLOW | OFlags::CLOEXEC).bits() as i32)
+        .open(path)
+}
+
 /// Open for reading without following a symlink.
 pub(crate) fn open_read_nofollow(path: &Path) -> io::Result<File> {
     OpenOptions::new()

@@ -76,7 +76,8 @@ fn refuses_a_tree_another_process_writes_to_unless_forced() {
     match r {
         RefuseReason::OpenForWriting { pid, process } => {
             assert_eq!(pid, child.id());
-            assert_eq!(process, "sleep");
+            // The scan may run before or after the shell execs sleep.
+            assert!(process == "sleep" || process == "sh", "{process}");
         }
         other => panic!("{other:?}"),
     }
@@ -90,7 +91,7 @@ fn plan_changes_nothing() {
     let root = marked_tree(dir.path(), &m, &Marker::new());
     let before: Vec<_> = walk(&root);
     let p = plan(std::slice::from_ref(&root), &opts()).unwrap();
-    assert_eq!(p.files, 9);
+    assert_eq!(p.files, 10);
     assert_eq!(p.dirs, 3);
     assert_eq!(before, walk(&root));
 }
@@ -151,7 +152,7 @@ fn vanished_and_changed_files_fail_alone() {
     let problems: Vec<_> = rec.items.iter().filter_map(|i| i.problem.clone()).collect();
     assert!(problems.contains(&Problem::Vanished), "{problems:?}");
     assert!(problems.contains(&Problem::ChangedDuringWipe), "{problems:?}");
-    assert_eq!(rec.items.iter().filter(|i| i.result == ItemResult::Erased).count(), 7);
+    assert_eq!(rec.items.iter().filter(|i| i.result == ItemResult::Erased).count(), 8);
     assert!(changed.exists(), "a changed file must not be touched");
 }
 

@@ -161,7 +161,9 @@ pub fn marked_tree_with(base: &Path, content: &Marker, name: &Marker, ascii: boo
     let root = base.join("work");
     let sub = root.join(folder).join("2026");
     std::fs::create_dir_all(&sub).unwrap();
-    let sizes = [1usize, 100, 4095, 4096, 4097, 65_536, 1 << 20, (3 << 20) + 17];
+    // The last one is above the size where reads and writes go through O_DIRECT and a
+    // second thread.
+    let sizes = [1usize, 100, 4095, 4096, 4097, 65_536, 1 << 20, (3 << 20) + 17, (12 << 20) + 5];
     for (i, s) in sizes.iter().enumerate() {
         let dir = if i % 2 == 0 { &root } else { &sub };
         std::fs::write(dir.join(format!("{person}_{}_{i}.pdf", name.hex())), content.fill(*s)).unwrap();

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Seal/open throughput of custody-seal against its peers, measured in the same run:
+#   tar c | age -r <X25519>   (same ChaCha20-Poly1305 bulk cipher as a passphrase file;
+#                              stock age reads passphrases only from a terminal)
+#   tar c | rage -r <X25519>  (if rage is on PATH)
+#   seal_bench seal           (custody-seal: tar + SHA-256 of every file + age scrypt
+#                              + SHA-256 of the ciphertext + fsync + label)
+#   seal_bench seal-null      (the same into a discarding writer: the crate's CPU cost)
+# Note: our seal includes one scrypt derivation at N=2^18 (~0.5 s, 256 MiB), which the
+# X25519 peer does not pay; it dominates small trees and the peak RSS.
+# and the reverse (age -d | tar x  vs  seal_bench open, which also verifies the label,
+# every file's SHA-256 and the manifest, then fsyncs).
+#
+# usage: bench/seal.sh [--smoke | SIZE_MIB]     (default 1024 MiB; --smoke = 64 MiB)
+# Prints the best of RUNS (default 3) wall times, throughput, ratio ours / peer, peak RSS.
+set -euo pipefail
+
+size_mib=1024
+if [[ "${1:-}" == "--smoke" ]]; then size_mib=64; elif [[ -n "${1:-}" ]]; then size_mib=$1; fi
+runs=${RUNS:-3}
+small_files=2000
+small_size=4096
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+target=${CARGO_TARGET_DIR:-$here/target}
+work=$(mktemp -d "${BENCH_DIR:-/tmp}/custody-seal-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+echo "building seal_bench (release)..." >&2
+CARGO_TARGET_DIR=$target cargo build --quiet --release -p custody-seal --example seal_bench \
+    --manifest-path "$here/Cargo.toml"
+bench_bin=$target/release/examples/seal_bench
+
+# The tree: four big files carrying most of the bytes, plus many small ones.
+src=$work/src
+mkdir -p "$src/small"
+big_mib=$(( (size_mib * 1024 * 1024 - small_files * small_size) / 4 / 1048576 ))
+for i in 1 2 3 4; do
+    head -c "$((big_mib * 1048576))" /dev/urandom > "$src/big$i.bin"
+done
+head -c "$((small_files * small_size))" /dev/urandom > "$work/smallpool"
+for ((i = 0; i < small_files; i++)); do
+    dd if="$work/smallpool" of="$src/small/f$i.dat" bs=$small_size skip=$i count=1 status=none
+done
+rm "$work/smallpool"
+total=$(du -sb "$src" | cut -f1)
+cat "$src"/big*.bin "$src"/small/* > /dev/null   # warm the page cache for every run alike
+
+printf 'CUSTODY-BENCH-%s\n' "$RANDOM$RANDOM" > "$work/pass"
+age-keygen -o "$work/key" 2> /dev/null
+recip=$(age-keygen -y "$work/key")
+
+have_time=0
+[[ -x /usr/bin/time ]] && have_time=1
+
+# best_of NAME CLEANUP CMD: runs CMD $runs times, prints best seconds and peak RSS KiB.
+best_of() {
+    local name=$1 cleanup=$2 cmd=$3 best="" rss=0 t0 t1 dt r
+    for ((k = 0; k < runs; k++)); do
+        eval "$cleanup"
+        t0=$(date +%s.%N)
+        if ((have_time)); then
+            /usr/bin/time -f '%M' -o "$work/rss" bash -c "$cmd" > /dev/null
+            r=$(tail -1 "$work/rss")
+            ((r > rss)) && rss=$r
+        else
+            bash -c "$cmd" > /dev/null
+        fi
+        t1=$(date +%s.%N)
+        dt=$(echo "$t1 - $t0" | bc -l)
+        if [[ -z "$best" ]] || (($(echo "$dt < $best" | bc -l))); then best=$dt; fi
+    done
+    printf '%s %s %s\n' "$name" "$best" "$rss"
+}
+
+out=$work/out
+mkdir -p "$out"
+results=()
+results+=("$(best_of "tar|age" "rm -f $out/*" "tar c -C $src . | age -r $recip > $out/peer.age")")
+# We fsync the payload before reporting success; so must a fair peer.
+results+=("$(best_of "tar|age+sync" "rm -f $out/*" "tar c -C $src . | age -r $recip > $out/peer.age && sync $out/peer.age")")
+if command -v rage > /dev/null; then
+    results+=("$(best_of "tar|rage" "rm -f $out/*" "tar c -C $src . | rage -r $recip > $out/peer.age")")
+else
+    echo "rage: not installed, skipped" >&2
+fi
+results+=("$(best_of "custody-seal" "rm -f $out/*" "$bench_bin seal $src $out $work/pass")")
+# The crate alone: same seal into a discarding writer (no media write, no fsync).
+results+=("$(best_of "seal-to-null" "true" "$bench_bin seal-null $src - $work/pass")")
+# Keep one of each for the open direction.
+rm -f "$out"/*
+tar c -C "$src" . | age -r "$recip" > "$work/peer.age"
+payload=$("$bench_bin" seal "$src" "$out" "$work/pass" | cut -d' ' -f1)
+results+=("$(best_of "age-d|tar-x" "rm -rf $work/x; mkdir $work/x" "age -d -i $work/key $work/peer.age | tar x -C $work/x")")
+results+=("$(best_of "custody-open" "rm -rf $work/x" "$bench_bin open $payload $work/x $work/pass")")
+
+echo
+printf 'tree: %d bytes (%d MiB), 4 big files + %d small files; best of %d runs\n' \
+    "$total" "$((total / 1048576))" "$small_files" "$runs"
+printf '%-14s %9s %10s %12s\n' what seconds MiB/s peakRSS_KiB
+declare -A secs
+for line in "${results[@]}"; do
+    read -r name s rss <<< "$line"
+    secs[$name]=$s
+    printf '%-14s %9.3f %10.1f %12s\n' "$name" "$s" "$(echo "$total / 1048576 / $s" | bc -l)" "$rss"
+done
+echo
+printf 'ratio seal  custody-seal / tar|age      = %.2f  (time; < 1 means we are faster)\n' \
+    "$(echo "${secs[custody-seal]} / ${secs[tar|age]}" | bc -l)"
+printf 'ratio seal  custody-seal / tar|age+sync = %.2f\n' \
+    "$(echo "${secs[custody-seal]} / ${secs[tar|age+sync]}" | bc -l)"
+printf 'ratio open  custody-open / age-d|tar-x  = %.2f\n' \
+    "$(echo "${secs[custody-open]} / ${secs[age-d|tar-x]}" | bc -l)"

@@ -1,0 +1,226 @@
+//! Files, batch by batch: hash, overwrite, make durable, verify, then hand the names
+//! over to removal.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{par_slots, syncfs_reaches_storage, Run, Slot, BATCH_BYTES, BATCH_FILES, FEW};
+use crate::journal::{Entry, Stage};
+use crate::method::PassFiller;
+use crate::record::{self, ItemResult, Problem};
+use crate::{remove, work, ItemKind, Phase, Progress, VerifyMode, WipeError};
+
+impl Run<'_> {
+    pub(super) fn files(&mut self, progress: &dyn Progress, cancel: &AtomicBool) -> Result<bool, WipeError> {
+        let todo: Vec<usize> = (0..self.plan.items.len())
+            .filter(|&i| {
+                let it = &self.plan.items[i];
+                it.kind == ItemKind::File && !it.alias && it.skip.is_none()
+            })
+            .collect();
+        let mut start = 0;
+        while start < todo.len() {
+            if cancel.load(Ordering::SeqCst) {
+                return Ok(true);
+            }
+            let mut end = start;
+            let mut bytes = 0u64;
+            while end < todo.len() && end - start < BATCH_FILES && (end == start || bytes < BATCH_BYTES) {
+                bytes += self.plan.items[todo[end]].size;
+                end += 1;
+            }
+            if self.batch(&todo[start..end], progress, cancel)? {
+                return Ok(true);
+            }
+            start = end;
+        }
+        Ok(false)
+    }
+
+    /// One batch of files through every stage. Returns whether it was cancelled.
+    pub(super) fn batch(
+        &mut self,
+        idxs: &[usize],
+        progress: &dyn Progress,
+        cancel: &AtomicBool,
+    ) -> Result<bool, WipeError> {
+        let plan = self.plan;
+        let mut slots: Vec<Slot> = idxs
+            .iter()
+            .map(|&i| {
+                let it = &plan.items[i];
+                Slot {
+                    idx: i,
+                    item: it,
+                    file: None,
+                    len: work::overwrite_len(it.size, it.blocks, it.blksize),
+                    stage: self.stages[i],
+                    sha: self.recs[i].content_sha256.clone(),
+                    problem: None,
+                    verification: self.recs[i].verification.clone(),
+                    cancelled: false,
+                }
+            })
+            .collect();
+
+        // Hashing, and the check that each file is still the one planned.
+        progress.phase(Phase::Hashing, slots.iter().filter(|s| s.stage.is_none()).map(|s| s.item.size).sum());
+        par_slots(&mut slots, |s, b| {
+            if cancel.load(Ordering::SeqCst) {
+                s.cancelled = true;
+                return;
+            }
+            let it = s.item;
+            match work::open_checked(&it.path, it.dev, it.ino, it.size, it.mtime) {
+                Ok(f) => {
+                    if s.stage.is_none() {
+                        match work::hash_by_name(&it.path, it.ino, it.size, &mut b.0, progress) {
+                            Ok(h) => s.sha = Some(hex::encode(h)),
+                            Err(p) => s.problem = Some(p),
+                        }
+                    }
+                    s.file = Some(f);
+                }
+                Err(p) => s.problem = Some(p),
+            }
+        });
+        let mut entries = Vec::new();
+        for s in &slots {
+            let r = &mut self.recs[s.idx];
+            r.content_sha256 = s.sha.clone();
+            r.overwritten_bytes = s.len;
+            if s.problem.is_none() && !s.cancelled && s.stage.is_none() {
+                entries.push(Entry { stage: Stage::Hashed, item: r.clone(), renamed_hmac: None });
+            }
+        }
+        for s in slots.iter_mut().filter(|s| s.problem.is_some()) {
+            s.file = None;
+        }
+        for s in &slots {
+            if let Some(p) = &s.problem {
+                self.fail(s.idx, p.clone());
+            }
+        }
+        self.journal(entries)?;
+        let any_cancelled = slots.iter().any(|s| s.cancelled);
+        slots.retain(|s| s.file.is_some());
+
+        // Overwrite, pass by pass; each pass but the last is made durable before the
+        // next is written, so the media really sees every pass.
+        let passes = self.opts.method.passes();
+        let seed_owned = self.seed.clone();
+        let seed = &seed_owned;
+        let key = self.key.clone();
+        let item_ids: Vec<String> = slots.iter().map(|s| key.hash_path(&s.item.path)).collect();
+        let ids: HashMap<usize, &String> = slots.iter().map(|s| s.idx).zip(item_ids.iter()).collect();
+        for (n, pass) in passes.iter().enumerate() {
+            let need: Vec<&Slot> = slots.iter().filter(|s| s.stage.is_none_or(|st| st < Stage::Verified)).collect();
+            progress.phase(
+                Phase::Overwriting { pass: n as u32 + 1, of: passes.len() as u32 },
+                need.iter().map(|s| s.len).sum(),
+            );
+            let last = n + 1 == passes.len();
+            par_slots(&mut slots, |s, b| {
+                if s.problem.is_some() || s.stage.is_some_and(|st| st >= Stage::Verified) {
+                    return;
+                }
+                let (Some(f), Some(id)) = (s.file.as_ref(), ids.get(&s.idx)) else { return };
+                let filler = PassFiller::new(seed, id.as_bytes(), n as u32, *pass);
+                if let Err(p) = work::write_pass(&s.item.path, f, s.len, &filler, &mut b.0, progress) {
+                    s.problem = Some(p);
+                } else if !last {
+                    if let Err(e) = f.sync_data() {
+                        s.problem = Some(work::problem("fdatasync", &e));
+                    }
+                }
+            });
+        }
+
+        // One durability point for the batch's last pass. FUSE and network filesystems
+        // do not pass syncfs on to their server (dirty pages stay in the kernel), so
+        // their files are fsynced one by one.
+        // A batch of a few (large) files is cheaper to flush file by file than to flush
+        // every dirty page of a shared filesystem.
+        let few = slots.len() <= FEW;
+        let per_file: HashSet<u64> =
+            plan.filesystems.iter().filter(|f| few || !syncfs_reaches_storage(&f.caveats)).map(|f| f.dev).collect();
+        par_slots(&mut slots, |s, _| {
+            if s.problem.is_some() || !per_file.contains(&s.item.dev) {
+                return;
+            }
+            if let Some(Err(e)) = s.file.as_ref().map(|f| f.sync_data()) {
+                s.problem = Some(work::problem("fdatasync", &e));
+            }
+        });
+        let live: Vec<usize> =
+            slots.iter().filter(|s| s.problem.is_none() && !per_file.contains(&s.item.dev)).map(|s| s.idx).collect();
+        self.sync_devs(&live);
+        for s in slots.iter_mut() {
+            if s.problem.is_none() && self.recs[s.idx].result == ItemResult::Failed {
+                s.problem = self.recs[s.idx].problem.clone();
+            }
+        }
+
+        // Read back from the device.
+        let mode = self.opts.verify;
+        let last_pass = passes.len() - 1;
+        let last_kind = passes[last_pass];
+        if mode != VerifyMode::None {
+            progress.phase(Phase::Verifying, slots.iter().filter(|s| s.problem.is_none()).map(|s| s.len).sum());
+            par_slots(&mut slots, |s, b| {
+                if s.problem.is_some() || s.stage.is_some_and(|st| st >= Stage::Verified) {
+                    return;
+                }
+                let (Some(f), Some(id)) = (s.file.as_ref(), ids.get(&s.idx)) else { return };
+                let filler = PassFiller::new(seed, id.as_bytes(), last_pass as u32, last_kind);
+                let salt = s.item.ino;
+                let ranges = work::verify_ranges(s.len, mode, salt);
+                match work::verify(&s.item.path, f, &ranges, &filler, mode, b, progress) {
+                    Ok(v) => s.verification = Some(v),
+                    Err(p) => s.problem = Some(p),
+                }
+            });
+        }
+        let mut entries = Vec::new();
+        for s in &slots {
+            if let Some(p) = &s.problem {
+                self.fail(s.idx, p.clone());
+                if let Some(Problem::VerifyMismatch { .. }) = &s.problem {
+                    self.recs[s.idx].verification =
+                        Some(record::ItemVerification { mode, read: "o_direct".into(), bytes_read: 0, passed: false });
+                }
+            } else {
+                self.recs[s.idx].verification = s.verification.clone();
+                if s.stage.is_none_or(|st| st < Stage::Verified) {
+                    entries.push(self.entry(s.idx, Stage::Verified, None));
+                }
+            }
+        }
+        self.journal(entries)?;
+
+        // Only now may names go: truncate, journal the random names, rename, unlink.
+        progress.phase(Phase::Removing, slots.len() as u64);
+        let mut renames = Vec::new();
+        for s in slots.iter_mut().filter(|s| s.problem.is_none()) {
+            if let Some(f) = s.file.take() {
+                if let Err(e) = f.set_len(0) {
+                    s.problem = Some(work::problem("truncate", &e));
+                    continue;
+                }
+            }
+            match remove::random_name(&s.item.path) {
+                Ok(n) => renames.push((s.idx, n)),
+                Err(p) => s.problem = Some(p),
+            }
+        }
+        for s in &slots {
+            if let Some(p) = &s.problem {
+                if self.recs[s.idx].result != ItemResult::Failed {
+                    self.fail(s.idx, p.clone());
+                }
+            }
+        }
+        self.rename_and_unlink(&renames, false, progress)?;
+        Ok(any_cancelled)
+    }
+}

@@ -1,0 +1,371 @@
+//! `execute`: the tree wipe. Files go through in batches so that one syncfs makes a
+//! whole batch durable; within a batch, workers (one per core) hash, overwrite and
+//! verify files side by side. No name is unlinked before its overwrite is durable and
+//! verified, and every stage is journalled before the next begins.
+
+mod files;
+mod names;
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
+
+use crate::journal::{Entry, Journal, Stage};
+use crate::method::RunSeed;
+use crate::plan::{Plan, PlannedItem, WipeOptions};
+use crate::record::{self, Assurance, ErasureRecord, ItemRecord, ItemResult, NameResidue, PathKey, Problem};
+use crate::sys::{self, AlignedBuf};
+use crate::work::{self, CHUNK};
+use crate::{Caveat, ItemKind, Progress, RefuseReason, WipeError};
+
+/// A batch ends at this many files or bytes, whichever comes first: enough to amortise
+/// the durability points, small enough that an interruption loses little work.
+const BATCH_FILES: usize = 512;
+const BATCH_BYTES: u64 = 256 << 20;
+/// Up to this many items, durability comes from fsync of each file or directory
+/// rather than one syncfs.
+const FEW: usize = 4;
+
+type Bufs = (AlignedBuf, Vec<u8>);
+
+fn workers() -> usize {
+    std::thread::available_parallelism().map(|n| n.get().clamp(1, 4)).unwrap_or(2)
+}
+
+/// Run `f` on every slot, spread over the cores; each worker has its own buffers.
+fn par_slots<T: Send>(slots: &mut [T], f: impl Fn(&mut T, &mut Bufs) + Sync) {
+    let n = workers().min(slots.len());
+    if n <= 1 {
+        let mut b = (AlignedBuf::new(CHUNK), vec![0u8; CHUNK]);
+        slots.iter_mut().for_each(|s| f(s, &mut b));
+        return;
+    }
+    let queue = Mutex::new(slots.iter_mut());
+    std::thread::scope(|sc| {
+        for _ in 0..n {
+            sc.spawn(|| {
+                let mut b = (AlignedBuf::new(CHUNK), vec![0u8; CHUNK]);
+                loop {
+                    // A poisoned lock means another worker panicked; stop taking work.
+                    let next = match queue.lock() {
+                        Ok(mut q) => q.next(),
+                        Err(_) => None,
+                    };
+                    match next {
+                        Some(s) => f(s, &mut b),
+                        None => break,
+                    }
+                }
+            });
+        }
+    });
+}
+
+struct Slot<'a> {
+    idx: usize,
+    item: &'a PlannedItem,
+    file: Option<File>,
+    len: u64,
+    stage: Option<Stage>,
+    sha: Option<String>,
+    problem: Option<Problem>,
+    verification: Option<record::ItemVerification>,
+    cancelled: bool,
+}
+
+struct Run<'p> {
+    plan: &'p Plan,
+    opts: &'p WipeOptions,
+    key: PathKey,
+    seed: RunSeed,
+    journal: Option<Journal>,
+    recs: Vec<ItemRecord>,
+    stages: Vec<Option<Stage>>,
+    /// Durability handles, one directory per filesystem.
+    sync_dirs: HashMap<u64, File>,
+}
+
+fn caveats_of(plan: &Plan, dev: u64) -> Vec<Caveat> {
+    plan.filesystems
+        .iter()
+        .find(|f| f.dev == dev)
+        .map(|f| f.caveats.clone())
+        .unwrap_or_else(|| vec![Caveat::UnknownFilesystem])
+}
+
+fn syncfs_reaches_storage(caveats: &[Caveat]) -> bool {
+    !caveats.iter().any(|c| matches!(c, Caveat::Fuse | Caveat::NetworkFs | Caveat::UnknownFilesystem))
+}
+
+fn names_residue(caveats: &[Caveat]) -> NameResidue {
+    let keeps = caveats.iter().any(|c| {
+        matches!(
+            c,
+            Caveat::JournalMayKeepNames
+                | Caveat::DeletedEntriesKeepNames
+                | Caveat::CopyOnWrite
+                | Caveat::Fuse
+                | Caveat::NetworkFs
+                | Caveat::Overlay
+                | Caveat::UnknownFilesystem
+                | Caveat::Flash
+        )
+    });
+    if keeps {
+        NameResidue::MayRemain
+    } else {
+        NameResidue::Scrubbed
+    }
+}
+
+impl Run<'_> {
+    fn base_record(&self, it: &PlannedItem) -> ItemRecord {
+        ItemRecord {
+            path_hmac: self.key.hash_path(&it.path),
+            kind: it.kind,
+            size: it.size,
+            overwritten_bytes: 0,
+            content_sha256: None,
+            result: ItemResult::NotAttempted,
+            problem: None,
+            verification: None,
+            assurance: Assurance::None,
+            names: NameResidue::Untouched,
+            caveats: caveats_of(self.plan, it.dev),
+            still_reachable: true,
+        }
+    }
+
+    fn fail(&mut self, idx: usize, p: Problem) {
+        let r = &mut self.recs[idx];
+        r.result = ItemResult::Failed;
+        r.problem = Some(p);
+        r.assurance = Assurance::None;
+        r.still_reachable = true;
+    }
+
+    fn journal(&mut self, entries: Vec<Entry>) -> Result<(), WipeError> {
+        match self.journal.as_mut() {
+            Some(j) => j.append(&entries),
+            None => Ok(()),
+        }
+    }
+
+    fn entry(&self, idx: usize, stage: Stage, renamed: Option<&Path>) -> Entry {
+        Entry { stage, item: self.recs[idx].clone(), renamed_hmac: renamed.map(|p| self.key.hash_path(p)) }
+    }
+
+    fn sync_dev(&mut self, dev: u64, near: &Path) -> std::io::Result<()> {
+        use std::collections::hash_map::Entry as MapEntry;
+        let f = match self.sync_dirs.entry(dev) {
+            MapEntry::Occupied(e) => e.into_mut(),
+            MapEntry::Vacant(v) => v.insert(File::open(near.parent().unwrap_or(Path::new("/")))?),
+        };
+        sys::syncfs(f)
+    }
+
+    /// Make the removal of a few names durable by syncing their directories.
+    fn sync_parents(&mut self, idxs: &[usize]) {
+        let mut parents: Vec<PathBuf> =
+            idxs.iter().filter_map(|&i| self.plan.items[i].path.parent().map(Path::to_path_buf)).collect();
+        parents.sort();
+        parents.dedup();
+        for p in parents {
+            if let Err(e) = File::open(&p).and_then(|d| d.sync_all()) {
+                for &i in idxs {
+                    if self.plan.items[i].path.parent() == Some(p.as_path()) {
+                        self.fail(i, work::problem("fsync directory", &e));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Make every touched filesystem durable; items whose filesystem failed are failed.
+    fn sync_devs(&mut self, idxs: &[usize]) {
+        let mut devs: Vec<(u64, PathBuf)> = Vec::new();
+        for &i in idxs {
+            let it = &self.plan.items[i];
+            if !devs.iter().any(|d| d.0 == it.dev) {
+                devs.push((it.dev, it.path.clone()));
+            }
+        }
+        for (dev, p) in devs {
+            if let Err(e) = self.sync_dev(dev, &p) {
+                for &i in idxs {
+                    if self.plan.items[i].dev == dev && self.recs[i].result != ItemResult::Failed {
+                        self.fail(i, work::problem("syncfs", &e));
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish_erased(&mut self, idx: usize, kind_result: ItemResult) {
+        let opts = self.opts;
+        let it = &self.plan.items[idx];
+        let r = &mut self.recs[idx];
+        r.result = kind_result;
+        r.still_reachable = false;
+        r.names = names_residue(&r.caveats);
+        r.assurance = match (kind_result, &r.verification) {
+            (ItemResult::Removed, _) => Assurance::NameOnly,
+            (_, None) => Assurance::Unverified,
+            (_, Some(v)) if !v.passed => Assurance::None,
+            _ if r.caveats.iter().any(Caveat::affects_contents) => Assurance::NotAssured,
+            _ => Assurance::Clear,
+        };
+        if it.payload && opts.notice_destroyed && kind_result == ItemResult::Erased {
+            r.assurance = Assurance::CryptographicErase;
+        }
+    }
+}
+
+/// Wipe what `plan` lists. Per-item problems go into the record; `Err` only when the
+/// run as a whole cannot go on (the journal cannot be written, no randomness).
+pub fn execute(
+    plan: &Plan,
+    opts: &WipeOptions,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<ErasureRecord, WipeError> {
+    let mut started = record::now_rfc3339();
+    let mut journal = None;
+    let mut loaded = None;
+    if let Some(jp) = &opts.journal {
+        let abs = if jp.is_absolute() {
+            jp.clone()
+        } else {
+            std::env::current_dir().map_err(|source| WipeError::Inspect { path: jp.clone(), source })?.join(jp)
+        };
+        if plan.roots.iter().any(|r| abs.starts_with(r)) {
+            return Err(WipeError::Refused { path: jp.clone(), reason: RefuseReason::Overlapping });
+        }
+        let (j, l) = Journal::open_or_create(jp, opts.method, opts.verify)?;
+        journal = Some(j);
+        loaded = l;
+    }
+    let key = match &loaded {
+        Some(l) => {
+            started = l.started.clone();
+            l.key.clone()
+        }
+        None => PathKey::generate()?,
+    };
+    if let (Some(j), None) = (journal.as_mut(), &loaded) {
+        j.write_header(&key, opts.method, opts.verify, &started)?;
+    }
+
+    let mut run = Run {
+        plan,
+        opts,
+        key,
+        seed: RunSeed::generate()?,
+        journal,
+        recs: Vec::new(),
+        stages: vec![None; plan.items.len()],
+        sync_dirs: HashMap::new(),
+    };
+    run.recs = plan.items.iter().map(|it| run.base_record(it)).collect();
+
+    // Carry over what an earlier run did.
+    let mut carried: Vec<ItemRecord> = Vec::new();
+    if let Some(l) = &loaded {
+        let by = l.by_hmac();
+        let mut used = HashSet::new();
+        for (i, r) in run.recs.iter_mut().enumerate() {
+            if let Some(&e) = by.get(&r.path_hmac) {
+                let en = &l.entries[e];
+                if en.stage != Stage::Done {
+                    *r = en.item.clone();
+                    r.caveats = caveats_of(plan, plan.items[i].dev);
+                    run.stages[i] = Some(en.stage);
+                }
+                used.insert(e);
+            }
+        }
+        for (e, en) in l.entries.iter().enumerate() {
+            if used.contains(&e) {
+                continue;
+            }
+            let mut item = en.item.clone();
+            match en.stage {
+                Stage::Done => {}
+                // Verified, then renamed and unlinked before "done" reached the journal.
+                Stage::Renaming => {
+                    item.result = ItemResult::Erased;
+                    item.still_reachable = false;
+                    item.names = names_residue(&item.caveats);
+                    item.assurance = match &item.verification {
+                        None => Assurance::Unverified,
+                        Some(v) if !v.passed => Assurance::None,
+                        _ if item.caveats.iter().any(Caveat::affects_contents) => Assurance::NotAssured,
+                        _ => Assurance::Clear,
+                    };
+                }
+                // Gone under both names without our doing.
+                Stage::Hashed | Stage::Verified => {
+                    item.result = ItemResult::Failed;
+                    item.problem = Some(Problem::Vanished);
+                }
+            }
+            carried.push(item);
+        }
+    }
+
+    for (i, it) in plan.items.iter().enumerate() {
+        if let Some(p) = &it.skip {
+            run.fail(i, p.clone());
+        }
+    }
+    let skipped: Vec<Entry> = plan
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, it)| it.skip.is_some())
+        .map(|(i, _)| run.entry(i, Stage::Done, None))
+        .collect();
+    run.journal(skipped)?;
+
+    let mut interrupted = run.files(progress, cancel)?;
+    if !interrupted {
+        let erased: HashSet<(u64, u64)> = plan
+            .items
+            .iter()
+            .zip(&run.recs)
+            .filter(|(it, r)| it.kind == ItemKind::File && !it.alias && r.result == ItemResult::Erased)
+            .map(|(it, _)| (it.dev, it.ino))
+            .collect();
+        run.names(&erased, progress)?;
+        interrupted = run.dirs(progress, cancel)?;
+    }
+
+    let mut items = carried;
+    items.extend(run.recs);
+    let rec = ErasureRecord {
+        format: record::RECORD_FORMAT.into(),
+        tool: record::tool(),
+        operator: opts.operator.clone(),
+        host: sys::hostname(),
+        started,
+        finished: record::now_rfc3339(),
+        method: opts.method,
+        passes: opts.method.passes().to_vec(),
+        verification: opts.verify,
+        path_hash: "HMAC-SHA-256".into(),
+        notice_destroyed: opts.notice_destroyed,
+        filesystems: plan.filesystems.clone(),
+        device: None,
+        items,
+        interrupted,
+        path_key: Some(run.key),
+    };
+    if let Some(j) = run.journal {
+        if rec.outcome() == record::Outcome::AllErased {
+            j.remove()?;
+        }
+    }
+    Ok(rec)
+}
