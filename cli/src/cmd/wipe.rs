@@ -79,11 +79,15 @@ pub fn run(cli: &Cli, a: &WipeArgs, out: &Output) -> Result<(), CliError> {
         lines.push(out.fact("label-payload-id", &p.payload_id));
     }
     let failures: Vec<String> = report
-        .record
-        .items
+        .problems
         .iter()
-        .filter(|i| i.problem.is_some())
-        .map(|i| format!("    {} {}", i.path_hmac.get(..12).unwrap_or(&i.path_hmac), problem_text(out, i.problem.as_ref())))
+        .map(|i| {
+            let name = match &i.path {
+                Some(p) => p.display().to_string(),
+                None => i.path_hmac.get(..16).unwrap_or(&i.path_hmac).to_string(),
+            };
+            format!("    {name}: {}", problem_text(out, Some(&i.problem)))
+        })
         .collect();
     if !failures.is_empty() {
         lines.push(out.t("wipe-problems"));
@@ -95,7 +99,8 @@ pub fn run(cli: &Cli, a: &WipeArgs, out: &Output) -> Result<(), CliError> {
                "items": report.items, "erased": report.erased, "failed": report.failed,
                "not_attempted": report.not_attempted, "bytes_overwritten": report.bytes,
                "assurance": report.assurance, "record": report.record_path, "record_copy": a.record,
-               "record_sha256": report.record_sha256, "payloads": report.payloads, "ledger_seq": report.ledger_seq}),
+               "record_sha256": report.record_sha256, "payloads": report.payloads, "problems": report.problems,
+               "ledger_seq": report.ledger_seq}),
     );
     match report.outcome {
         Outcome::AllErased => Ok(()),

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 
 use custody_seal::Label;
 use custody_wipe::{
-    Assurance, DevicePlan, ErasureRecord, ItemResult, Method, Outcome, Plan, Progress, VerifyMode, WipeOptions,
+    Assurance, DevicePlan, ErasureRecord, ItemResult, Method, Outcome, Plan, Problem, Progress, VerifyMode, WipeOptions,
 };
 use serde::Serialize;
 use serde_json::{json, Map};
@@ -56,6 +56,15 @@ impl WipeJob {
     }
 }
 
+/// An item that was not erased, with its path when this run planned it (the record
+/// itself holds only the keyed hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemProblem {
+    pub path: Option<PathBuf>,
+    pub path_hmac: String,
+    pub problem: Problem,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct WipeReport {
     pub outcome: Outcome,
@@ -68,6 +77,7 @@ pub struct WipeReport {
     pub bytes: u64,
     pub assurance: BTreeMap<String, u64>,
     pub payloads: Vec<PayloadRef>,
+    pub problems: Vec<ItemProblem>,
     pub ledger_seq: u64,
     #[serde(skip)]
     pub record: ErasureRecord,
@@ -168,6 +178,7 @@ pub fn execute_wipe(
             let _ = std::fs::remove_file(j);
         }
     }
+    let problems = item_problems(&job.planned, &record);
     Ok(WipeReport {
         outcome,
         record_path,
@@ -179,9 +190,27 @@ pub fn execute_wipe(
         bytes: overwritten,
         assurance,
         payloads: job.payloads.clone(),
+        problems,
         ledger_seq: appended.seq,
         record,
     })
+}
+
+fn item_problems(planned: &Planned, record: &ErasureRecord) -> Vec<ItemProblem> {
+    let mut paths = std::collections::HashMap::new();
+    if let (Planned::Files(plan), Some(key)) = (planned, record.path_key()) {
+        for item in &plan.items {
+            paths.insert(key.hash_path(&item.path), item.path.clone());
+        }
+    }
+    record
+        .items
+        .iter()
+        .filter_map(|i| {
+            let problem = i.problem.clone()?;
+            Some(ItemProblem { path: paths.get(&i.path_hmac).cloned(), path_hmac: i.path_hmac.clone(), problem })
+        })
+        .collect()
 }
 
 pub fn assurance_name(a: Assurance) -> &'static str {
