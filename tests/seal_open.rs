@@ -130,32 +130,13 @@ fn r01_a_payload_decrypts_with_stock_age_to_the_original_tree() {
     fs::create_dir(&out_dir).unwrap();
     let st = StdCommand::new("tar").arg("-xf").arg(&tar).arg("-C").arg(&out_dir).status().unwrap();
     assert!(st.success());
-    // The tree, plus MANIFEST.json, whose SHA-256 is the manifest root on the label.
-    let manifest = fs::read(find_manifest(&out_dir)).unwrap();
-    let root = sha256_hex(&manifest);
-    assert_eq!(root, s.json["manifest_root"].as_str().unwrap());
-    let data_root = data_root(&out_dir);
-    assert_same_tree(&src, &data_root);
-}
-
-fn find_manifest(dir: &Path) -> PathBuf {
-    list_tree(dir).into_iter().map(|r| dir.join(r)).find(|p| p.file_name().unwrap() == "MANIFEST.json").unwrap()
-}
-
-/// The folder in the tar that holds the tree (the tar may keep it under a prefix).
-fn data_root(dir: &Path) -> PathBuf {
-    let manifest = find_manifest(dir);
-    let entries: Vec<_> = fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
-    if entries.len() == 2 && entries.iter().any(|e| *e == manifest) {
-        let other = entries.into_iter().find(|e| *e != manifest).unwrap();
-        if other.is_dir() && !fs::read_dir(&other).unwrap().flatten().any(|e| e.file_name() == "名簿.csv") {
-            return dir.to_path_buf();
-        }
-        return other;
-    }
-    // Tree at the top level: remove the manifest to compare.
-    fs::remove_file(&manifest).unwrap();
-    dir.to_path_buf()
+    // The tree at the top level, plus MANIFEST.json, whose SHA-256 is the manifest
+    // root on the label (docs/payload.md).
+    let manifest_path = out_dir.join("MANIFEST.json");
+    let manifest = fs::read(&manifest_path).unwrap();
+    assert_eq!(sha256_hex(&manifest), s.json["manifest_root"].as_str().unwrap());
+    fs::remove_file(&manifest_path).unwrap();
+    assert_same_tree(&src, &out_dir);
 }
 
 fn sha256_hex(data: &[u8]) -> String {

@@ -155,7 +155,7 @@ fn r06_an_interrupted_wipe_is_recorded_and_running_it_again_completes_it() {
     for i in 0..60 {
         fs::write(work.join(format!("f{i:03}.bin")), &chunk).unwrap();
     }
-    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("custody"))
+    let child = StdCommand::new(assert_cmd::cargo::cargo_bin("custody"))
         .env("CUSTODY_HOME", &p.home)
         .env("CUSTODY_KEY_PASSPHRASE_FILE", &p.key_pass_file)
         .args(["--json", "wipe", "--yes"])

@@ -192,7 +192,7 @@ fn render_open(e: &OpenError, out: &Output) -> Rendered {
         }
         OpenError::Truncated => r(out, "payload-truncated", Exit::Integrity, &[]),
         OpenError::Corrupted { .. } => r(out, "payload-corrupted", Exit::Integrity, &[]),
-        OpenError::NotAnAgeFile { .. } => r(out, "not-a-payload", Exit::Integrity, &[]),
+        OpenError::NotAnAgeFile => r(out, "not-a-payload", Exit::Integrity, &[]),
         OpenError::NotPassphraseEncrypted => r(out, "not-passphrase-payload", Exit::Integrity, &[]),
         OpenError::WorkFactorTooHigh { .. } => r(out, "work-factor", Exit::Integrity, &[]),
         other => r(out, "open-failed", Exit::Integrity, &[("detail", s(other))]),

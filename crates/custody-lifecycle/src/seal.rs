@@ -170,6 +170,8 @@ fn on_separate_medium(dir: &Path) -> bool {
     }
     const TMPFS_MAGIC: i64 = 0x0102_1994;
     match rustix::fs::statfs(&dir) {
+        // f_type is i64 on x86_64 but u32 or i32 elsewhere.
+        #[allow(clippy::unnecessary_cast)]
         Ok(st) => st.f_type as i64 != TMPFS_MAGIC,
         Err(_) => true,
     }
