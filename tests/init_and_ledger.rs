@@ -51,12 +51,8 @@ fn commands_before_init_say_to_run_init() {
 #[test]
 fn a_key_passphrase_is_never_read_from_argv_and_without_a_terminal_or_file_it_says_how() {
     let p = Person::new();
-    let out = p
-        .cmd()
-        .env_remove("CUSTODY_KEY_PASSPHRASE_FILE")
-        .args(["init", "--org", "o", "--name", "n"])
-        .output()
-        .unwrap();
+    let out =
+        p.cmd().env_remove("CUSTODY_KEY_PASSPHRASE_FILE").args(["init", "--org", "o", "--name", "n"]).output().unwrap();
     // `cargo test` may run with a terminal; only the no-terminal case is asserted.
     if !out.status.success() {
         assert_exit(&out, 4);
@@ -95,7 +91,8 @@ fn ledger_verify_checks_the_owner_key_when_given() {
     let b = Person::init("委託先", "佐藤");
     let b_pub = b.path("b.pub");
     assert_ok(&b.cmd().args(["key", "export", "--out"]).arg(&b_pub).output().unwrap());
-    let out = a.cmd().args(["--lang", "en", "ledger", "verify"]).arg(a.ledger()).arg("--key").arg(&b_pub).output().unwrap();
+    let out =
+        a.cmd().args(["--lang", "en", "ledger", "verify"]).arg(a.ledger()).arg("--key").arg(&b_pub).output().unwrap();
     assert_exit(&out, 7);
     assert!(stderr(&out).contains("not by the key you gave"), "{}", stderr(&out));
     let out = b.cmd().args(["ledger", "verify"]).arg(b.ledger()).arg("--key").arg(&b_pub).output().unwrap();
@@ -221,7 +218,8 @@ fn r10_a_torn_last_line_is_reported_and_not_built_upon() {
     let src = p.path("src0");
     let media = p.path("media-after-tear");
     fs::create_dir_all(&media).unwrap();
-    let out = p.cmd().arg("seal").arg(&src).arg("--to").arg(&media).arg("--notice").arg(p.path("nt.txt")).output().unwrap();
+    let out =
+        p.cmd().arg("seal").arg(&src).arg("--to").arg(&media).arg("--notice").arg(p.path("nt.txt")).output().unwrap();
     assert!(!out.status.success());
     assert_eq!(fs::read(p.ledger()).unwrap(), bytes, "the torn ledger is left as it was");
     assert!(list_tree(&media).is_empty(), "no unrecorded payload is left on the media: {:?}", list_tree(&media));

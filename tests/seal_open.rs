@@ -46,7 +46,8 @@ fn seal(p: &Person, src: &Path, media: &Path, notice: &Path, extra: &[&str]) -> 
 fn seal_ok(p: &Person, src: &Path) -> Sealed {
     let media = p.path("media");
     let notice = p.path("notice.txt");
-    let out = seal(p, src, &media, &notice, &["--recipient", "株式会社委託", "--category", "氏名", "--category", "住所"]);
+    let out =
+        seal(p, src, &media, &notice, &["--recipient", "株式会社委託", "--category", "氏名", "--category", "住所"]);
     assert_ok(&out);
     let j = json(&out);
     Sealed {
@@ -64,7 +65,15 @@ fn canonical_passphrase(notice: &Path) -> String {
 }
 
 fn open(p: &Person, payload: &Path, dest: &Path, pass_file: &Path) -> std::process::Output {
-    p.cmd().args(["--json", "open"]).arg(payload).arg("--dest").arg(dest).arg("--passphrase-file").arg(pass_file).output().unwrap()
+    p.cmd()
+        .args(["--json", "open"])
+        .arg(payload)
+        .arg("--dest")
+        .arg(dest)
+        .arg("--passphrase-file")
+        .arg(pass_file)
+        .output()
+        .unwrap()
 }
 
 fn assert_same_tree(a: &Path, b: &Path) {
@@ -140,7 +149,8 @@ fn r01_a_payload_decrypts_with_stock_age_to_the_original_tree() {
 }
 
 fn sha256_hex(data: &[u8]) -> String {
-    let out = StdCommand::new("sha256sum").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn();
+    let out =
+        StdCommand::new("sha256sum").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn();
     let mut child = out.unwrap();
     use std::io::Write;
     child.stdin.take().unwrap().write_all(data).unwrap();
@@ -172,7 +182,8 @@ fn seal_refuses_symlinks_and_special_files_listing_every_offender() {
     assert!(StdCommand::new("mkfifo").arg(&fifo).status().unwrap().success());
     let media = p.path("media");
     fs::create_dir_all(&media).unwrap();
-    let out = p.cmd().arg("seal").arg(&src).arg("--to").arg(&media).arg("--notice").arg(p.path("n.txt")).output().unwrap();
+    let out =
+        p.cmd().arg("seal").arg(&src).arg("--to").arg(&media).arg("--notice").arg(p.path("n.txt")).output().unwrap();
     assert_exit(&out, 5);
     let e = stderr(&out);
     assert!(e.contains("link-out") && e.contains("link-in") && e.contains("pipe"), "every offender is listed: {e}");
@@ -213,7 +224,8 @@ fn the_html_notice_is_a_printable_page_with_the_facts_the_recipient_checks() {
     assert_ok(&out);
     let j = json(&out);
     let html = fs::read_to_string(&notice).unwrap();
-    for needle in ["パスワード通知書", "株式会社委託", "R8-地調-001", "令和", "新宿区 地域調整課"] {
+    for needle in ["パスワード通知書", "株式会社委託", "R8-地調-001", "令和", "新宿区 地域調整課"]
+    {
         assert!(html.contains(needle), "notice lacks {needle}");
     }
     assert!(html.contains(j["payload_id"].as_str().unwrap()));
@@ -242,7 +254,8 @@ fn open_with_a_wrong_passphrase_leaves_nothing() {
 }
 
 fn assert_no_staging(dir: &Path) {
-    let left: Vec<_> = fs::read_dir(dir).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("staging")).collect();
+    let left: Vec<_> =
+        fs::read_dir(dir).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("staging")).collect();
     assert!(left.is_empty(), "staging left behind: {left:?}");
 }
 
@@ -256,12 +269,26 @@ fn open_names_the_group_with_a_typo_before_any_slow_work() {
     let pass = custody_notice::parse_text_notice(&text).unwrap().passphrase;
     let mut typed: Vec<char> = pass.typed_form().chars().collect();
     // Change the first symbol of the second group.
-    let groups: Vec<usize> = typed.iter().enumerate().filter(|(_, c)| !c.is_ascii_alphanumeric() && !"*~$=".contains(**c)).map(|(i, _)| i).collect();
+    let groups: Vec<usize> = typed
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_ascii_alphanumeric() && !"*~$=".contains(**c))
+        .map(|(i, _)| i)
+        .collect();
     let i = groups[0] + 1;
     typed[i] = if typed[i] == '7' { '8' } else { '7' };
     let bad = p.path("typo.txt");
     fs::write(&bad, typed.iter().collect::<String>()).unwrap();
-    let out = p.cmd().args(["--lang", "en", "open"]).arg(&s.payload).arg("--dest").arg(p.path("w")).arg("--passphrase-file").arg(&bad).output().unwrap();
+    let out = p
+        .cmd()
+        .args(["--lang", "en", "open"])
+        .arg(&s.payload)
+        .arg("--dest")
+        .arg(p.path("w"))
+        .arg("--passphrase-file")
+        .arg(&bad)
+        .output()
+        .unwrap();
     assert_exit(&out, 4);
     assert!(stderr(&out).contains("group 2"), "{}", stderr(&out));
     assert!(!p.path("w").exists());

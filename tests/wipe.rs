@@ -136,8 +136,13 @@ fn every_method_erases_and_names_itself_in_the_record() {
         let work = p.path("work");
         tree(&work);
         let record = p.path("r.json");
-        let out =
-            p.cmd().args(["--json", "wipe", "--yes", "--method", method, "--record"]).arg(&record).arg(&work).output().unwrap();
+        let out = p
+            .cmd()
+            .args(["--json", "wipe", "--yes", "--method", method, "--record"])
+            .arg(&record)
+            .arg(&work)
+            .output()
+            .unwrap();
         assert_ok(&out);
         let rec: serde_json::Value = serde_json::from_slice(&fs::read(&record).unwrap()).unwrap();
         assert_eq!(rec["method"], method);
@@ -199,7 +204,16 @@ fn r11_wiping_a_payload_whose_notice_is_destroyed_records_a_cryptographic_erase(
     tree(&src);
     let media = p.path("media");
     fs::create_dir_all(&media).unwrap();
-    let out = p.cmd().args(["--json", "seal"]).arg(&src).arg("--to").arg(&media).arg("--notice").arg(p.path("n.txt")).output().unwrap();
+    let out = p
+        .cmd()
+        .args(["--json", "seal"])
+        .arg(&src)
+        .arg("--to")
+        .arg(&media)
+        .arg("--notice")
+        .arg(p.path("n.txt"))
+        .output()
+        .unwrap();
     assert_ok(&out);
     let sealed = json(&out);
     let out = p.cmd().args(["--json", "wipe", "--yes", "--notice-destroyed"]).arg(&media).output().unwrap();

@@ -115,9 +115,7 @@ pub fn render(e: &CliError, out: &Output) -> Rendered {
             r(out, "wipe-partial", Exit::WipePartial, &[("failed", s(failed)), ("total", s(total))])
         }
         CliError::BadMethod { given } => r(out, "bad-method", Exit::Usage, &[("given", s(given))]),
-        CliError::Io { path, source } => {
-            r(out, "io", Exit::Io, &[("path", p(path)), ("detail", s(source))])
-        }
+        CliError::Io { path, source } => r(out, "io", Exit::Io, &[("path", p(path)), ("detail", s(source))]),
     }
 }
 

@@ -19,7 +19,8 @@ fn can_prompt() -> bool {
 }
 
 fn read_secret_file(path: &Path) -> Result<SecretString, CliError> {
-    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.into(), source })?);
+    let text =
+        Zeroizing::new(std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.into(), source })?);
     // Only the line ending is trimmed: spaces may be part of a key passphrase.
     let line = text.strip_suffix('\n').unwrap_or(&text);
     let line = line.strip_suffix('\r').unwrap_or(line);
@@ -75,10 +76,9 @@ pub fn payload_passphrase(out: &Output, file: Option<&Path>) -> Result<Passphras
 }
 
 fn prompt(text: &str) -> Result<SecretString, CliError> {
-    let typed = Zeroizing::new(rpassword::prompt_password(format!("{text} ")).map_err(|source| CliError::Io {
-        path: PathBuf::from("/dev/tty"),
-        source,
-    })?);
+    let typed = Zeroizing::new(
+        rpassword::prompt_password(format!("{text} "))
+            .map_err(|source| CliError::Io { path: PathBuf::from("/dev/tty"), source })?,
+    );
     Ok(SecretString::from(typed.to_string()))
 }
-

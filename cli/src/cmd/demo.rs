@@ -21,10 +21,10 @@ use crate::output::Output;
 
 pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
     let lang: Lang = cli.lang.map(Lang::from).unwrap_or(Lang::Ja);
-    let tmp = tempfile::Builder::new().prefix("custody-demo-").tempdir().map_err(|source| CliError::Io {
-        path: std::env::temp_dir(),
-        source,
-    })?;
+    let tmp = tempfile::Builder::new()
+        .prefix("custody-demo-")
+        .tempdir()
+        .map_err(|source| CliError::Io { path: std::env::temp_dir(), source })?;
     let root = match &a.keep {
         Some(dir) => {
             fs::create_dir_all(dir).map_err(|source| CliError::Io { path: dir.clone(), source })?;
@@ -59,7 +59,10 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
         Person { org: out.t("demo-contractor-org"), name: out.t("demo-contractor-name"), role: Role::Responsible },
         &contractor_pass,
     )?;
-    out.say("demo-keys", &[("ward", ward.key_id().to_string().into()), ("contractor", contractor.key_id().to_string().into())]);
+    out.say(
+        "demo-keys",
+        &[("ward", ward.key_id().to_string().into()), ("contractor", contractor.key_id().to_string().into())],
+    );
 
     step(2, "demo-step-seal");
     let src = root.join(out.t("demo-folder"));
@@ -105,10 +108,7 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
         &|_, _| {},
     )?;
     drop(passphrase);
-    out.say(
-        "demo-opened",
-        &[("path", opened.dest.display().to_string().into()), ("files", opened.file_count.into())],
-    );
+    out.say("demo-opened", &[("path", opened.dest.display().to_string().into()), ("files", opened.file_count.into())]);
 
     step(5, "demo-step-wipe");
     let job = plan_wipe(
@@ -145,7 +145,12 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
         let kinds: Vec<String> = r.kinds.iter().map(|(k, n)| format!("{k}×{n}")).collect();
         out.say(
             "demo-ledger",
-            &[("who", who.into()), ("entries", r.entries.into()), ("kinds", kinds.join(", ").into()), ("root", r.root.clone().into())],
+            &[
+                ("who", who.into()),
+                ("entries", r.entries.into()),
+                ("kinds", kinds.join(", ").into()),
+                ("root", r.root.clone().into()),
+            ],
         );
     }
     let left = remaining(&[&work, &sealed.payload_path, &sealed.label_path]);
@@ -199,7 +204,11 @@ fn write_sample_data(dir: &Path) -> std::io::Result<()> {
     for (i, name) in ["佐藤太郎", "鈴木花子", "高橋一郎"].iter().enumerate() {
         fs::write(
             dir.join("申請書").join(format!("{name}_返還申請書.txt")),
-            format!("返還申請書\n申請者: {name}\n住所: 東京都新宿区西新宿{}-1-1\n電話番号: 03-1234-{:04}\n", i + 1, 5678 + i),
+            format!(
+                "返還申請書\n申請者: {name}\n住所: 東京都新宿区西新宿{}-1-1\n電話番号: 03-1234-{:04}\n",
+                i + 1,
+                5678 + i
+            ),
         )?;
     }
     fs::write(dir.join("申請書").join("空のメモ.txt"), "")?;

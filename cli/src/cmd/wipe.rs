@@ -116,7 +116,10 @@ fn confirm(out: &Output) -> Result<(), CliError> {
     eprint!("{} ", out.t("wipe-confirm"));
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer).map_err(|source| CliError::Io { path: "/dev/stdin".into(), source })?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|source| CliError::Io { path: "/dev/stdin".into(), source })?;
     let a = answer.trim().to_lowercase();
     if a == "yes" || a == "y" || a == "はい" {
         Ok(())
@@ -136,7 +139,12 @@ fn summary_lines(out: &Output, job: &WipeJob, method: Method, verify: VerifyMode
             }
             lines.push(out.fact("wipe-label-bytes", human_bytes(plan.bytes)));
             for fs in &plan.filesystems {
-                lines.push(format!("  {} {} ({})", out.t("wipe-label-filesystem"), fs.mount_point.display(), fs.fstype));
+                lines.push(format!(
+                    "  {} {} ({})",
+                    out.t("wipe-label-filesystem"),
+                    fs.mount_point.display(),
+                    fs.fstype
+                ));
                 for c in &fs.caveats {
                     lines.push(format!("    ! {}", caveat_text(out, c)));
                 }
@@ -246,7 +254,12 @@ impl BarProgress {
         BarProgress {
             bar: Mutex::new(None),
             interactive: out.interactive(),
-            template: (out.t("phase-hashing"), out.t("phase-overwriting"), out.t("phase-verifying"), out.t("phase-removing")),
+            template: (
+                out.t("phase-hashing"),
+                out.t("phase-overwriting"),
+                out.t("phase-verifying"),
+                out.t("phase-removing"),
+            ),
             done: AtomicU64::new(0),
         }
     }

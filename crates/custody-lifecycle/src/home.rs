@@ -141,7 +141,8 @@ impl Home {
         ledger.append("init", body, &secret, now())?;
 
         let file = PersonFile { v: 1, person: person.clone(), key_id: public.key_id(), created: now().to_rfc3339() };
-        let bytes = serde_json::to_vec_pretty(&file).map_err(|e| Error::HomeDamaged { path: root.into(), what: e.to_string() })?;
+        let bytes = serde_json::to_vec_pretty(&file)
+            .map_err(|e| Error::HomeDamaged { path: root.into(), what: e.to_string() })?;
         write_atomic(&root.join(PERSON), &bytes, 0o644, true)?;
         sync_dir(root).map_err(Error::io(root))?;
         Ok(Home { root: root.to_path_buf(), person: person.clone(), public })

@@ -34,7 +34,8 @@ pub use machine::Machine;
 pub use open::{open_delivery, read_passphrase_file, OpenReport, OpenRequest};
 pub use seal::{seal_delivery, SealReport, SealRequest};
 pub use wipe::{
-    assurance_name, execute_wipe, outcome_name, plan_wipe, ItemProblem, PayloadRef, Planned, WipeJob, WipeReport, WipeRequest,
+    assurance_name, execute_wipe, outcome_name, plan_wipe, ItemProblem, PayloadRef, Planned, WipeJob, WipeReport,
+    WipeRequest,
 };
 
 /// The tool's name and version as recorded in ledgers and records.

@@ -42,9 +42,10 @@ pub fn open_delivery(
     let label = if label_path.exists() { Some(Label::read(&label_path)?) } else { None };
     let dest_existed = req.dest.exists();
     let total = label.as_ref().map(|l| l.total_bytes).unwrap_or(0);
-    let opened = custody_seal::open(&req.payload, &req.passphrase.to_secret_string(), &req.dest, label.as_ref(), &|done| {
-        progress(done, total)
-    })?;
+    let opened =
+        custody_seal::open(&req.payload, &req.passphrase.to_secret_string(), &req.dest, label.as_ref(), &|done| {
+            progress(done, total)
+        })?;
 
     let machine = Machine::current();
     let manifest_root = hex::encode(opened.manifest_root);

@@ -46,7 +46,11 @@ pub struct SealReport {
 /// Checks everything that can be checked before a byte is written: the notice's
 /// place and format, then every offender in the source tree.
 /// `progress(done, total)` receives the file bytes sealed so far and the total.
-pub fn seal_delivery(session: &Session<'_>, req: &SealRequest, progress: &dyn Fn(u64, u64)) -> Result<SealReport, Error> {
+pub fn seal_delivery(
+    session: &Session<'_>,
+    req: &SealRequest,
+    progress: &dyn Fn(u64, u64),
+) -> Result<SealReport, Error> {
     NoticeFormat::from_path(&req.notice_path).ok_or_else(|| Error::NoticeFormat { path: req.notice_path.clone() })?;
     check_notice_place(&req.notice_path, &req.media_dir)?;
     let tree = custody_seal::scan(&req.src)?;
