@@ -16,6 +16,14 @@ offender-other = not allowed
 err-source-refused = { $count } item(s) in the folder cannot be sealed:
     { $list }
     .hint = Remove or replace these items (symbolic links by the files themselves), then seal again. Nothing was written.
+err-source-not-a-folder = { $path } is not a folder.
+    .hint = Seal a folder: put the files to deliver in one folder and give its path.
+err-invalid-category = "{ $category }" cannot be used as a data category.
+    .hint = Use a short name such as 氏名 or 住所, without line breaks or control characters.
+err-invalid-field = The value given for { $field } cannot be put on the label.
+    .hint = Use a single line of ordinary text.
+err-payload-exists = { $path } already exists on the media.
+    .hint = Nothing was overwritten. Use an empty media folder.
 err-source-inside-media = The folder to seal and the media folder overlap.
     .hint = Seal a folder that is not on the media, to a media folder outside it.
 err-no-room = The media has too little room: { $needed } needed, { $available } free.

@@ -16,6 +16,14 @@ offender-other = 使用できません
 err-source-refused = フォルダ内の { $count } 件は暗号化できません:
     { $list }
     .hint = これらを削除するか置き換えて（シンボリックリンクは実体のファイルに）、もう一度実行してください。何も書き込んでいません。
+err-source-not-a-folder = { $path } はフォルダではありません。
+    .hint = 納品するファイルを1つのフォルダにまとめ、そのフォルダを指定してください。
+err-invalid-category = 「{ $category }」は情報項目として使えません。
+    .hint = 氏名、住所のような短い名前を、改行や制御文字なしで指定してください。
+err-invalid-field = { $field } に指定された値はラベルに記載できません。
+    .hint = 1行の通常の文字で指定してください。
+err-payload-exists = 媒体上に { $path } が既にあります。
+    .hint = 何も上書きしていません。空の媒体フォルダを使ってください。
 err-source-inside-media = 暗号化するフォルダと媒体のフォルダが重なっています。
     .hint = 媒体上にないフォルダを、そのフォルダの外にある媒体フォルダへ暗号化してください。
 err-no-room = 媒体の空き容量が足りません（必要 { $needed }、空き { $available }）。
