@@ -44,6 +44,12 @@ impl MinisignSignature {
         if lines.any(|l| !l.trim().is_empty()) {
             return Err(KeyError::Malformed { what: "signature: text after the global signature" });
         }
+        // One line ending (\n or \r\n) is stripped; a comment that still holds a \r
+        // would not survive being written back, and stock minisign would read a
+        // different comment than we verified.
+        if untrusted.contains('\r') || trusted.contains('\r') {
+            return Err(KeyError::Malformed { what: "signature: a comment contains a carriage return" });
+        }
         if raw[..2] != SIG_ALG_PREHASHED {
             let found = if raw[..2] == SIG_ALG_LEGACY {
                 "Ed (legacy, not prehashed)".to_owned()

@@ -179,3 +179,17 @@ mod parsers_never_panic {
         }
     }
 }
+
+/// Found by the `minisign_parse` fuzz target: a trusted comment ending in several
+/// carriage returns lost one when written back. Whatever parses must round-trip.
+#[test]
+fn fuzz_regression_comment_with_carriage_returns_is_refused_or_round_trips() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/fuzz-regressions/minisign_parse-trailing-cr.minisig"
+    ))
+    .unwrap();
+    if let Ok(sig) = custody_keys::MinisignSignature::parse(&text) {
+        assert_eq!(custody_keys::MinisignSignature::parse(&sig.to_text()).ok(), Some(sig));
+    }
+}
