@@ -109,5 +109,9 @@ printf 'ratio seal  custody-seal / tar|age      = %.2f  (time; < 1 means we are 
     "$(echo "${secs[custody-seal]} / ${secs[tar|age]}" | bc -l)"
 printf 'ratio seal  custody-seal / tar|age+sync = %.2f\n' \
     "$(echo "${secs[custody-seal]} / ${secs[tar|age+sync]}" | bc -l)"
+if [[ -n "${secs[tar|rage]:-}" ]]; then
+    printf 'ratio seal  custody-seal / tar|rage     = %.2f\n' \
+        "$(echo "${secs[custody-seal]} / ${secs[tar|rage]}" | bc -l)"
+fi
 printf 'ratio open  custody-open / age-d|tar-x  = %.2f\n' \
     "$(echo "${secs[custody-open]} / ${secs[age-d|tar-x]}" | bc -l)"
