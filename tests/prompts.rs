@@ -57,17 +57,7 @@ fn open_names_the_mistyped_group_asks_again_and_then_opens() {
     fs::create_dir_all(&src).unwrap();
     fs::write(src.join("名簿.csv"), "氏名\n山田\n").unwrap();
     let media = p.path("media");
-    fs::create_dir_all(&media).unwrap();
-    let out = p
-        .cmd()
-        .args(["--json", "seal"])
-        .arg(&src)
-        .arg("--to")
-        .arg(&media)
-        .arg("--notice")
-        .arg(p.path("n.txt"))
-        .output()
-        .unwrap();
+    let out = p.seal(&src, &media, &p.path("n.txt"), &[]);
     assert_ok(&out);
     let payload = json(&out)["payload"].as_str().unwrap().to_string();
     let pass = custody_notice::parse_text_notice(&fs::read_to_string(p.path("n.txt")).unwrap()).unwrap().passphrase;

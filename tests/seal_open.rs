@@ -30,17 +30,7 @@ struct Sealed {
 }
 
 fn seal(p: &Person, src: &Path, media: &Path, notice: &Path, extra: &[&str]) -> std::process::Output {
-    fs::create_dir_all(media).unwrap();
-    p.cmd()
-        .args(["--json", "seal"])
-        .arg(src)
-        .arg("--to")
-        .arg(media)
-        .arg("--notice")
-        .arg(notice)
-        .args(extra)
-        .output()
-        .unwrap()
+    p.seal(src, media, notice, extra)
 }
 
 fn seal_ok(p: &Person, src: &Path) -> Sealed {

@@ -203,17 +203,7 @@ fn r11_wiping_a_payload_whose_notice_is_destroyed_records_a_cryptographic_erase(
     let src = p.path("src");
     tree(&src);
     let media = p.path("media");
-    fs::create_dir_all(&media).unwrap();
-    let out = p
-        .cmd()
-        .args(["--json", "seal"])
-        .arg(&src)
-        .arg("--to")
-        .arg(&media)
-        .arg("--notice")
-        .arg(p.path("n.txt"))
-        .output()
-        .unwrap();
+    let out = p.seal(&src, &media, &p.path("n.txt"), &[]);
     assert_ok(&out);
     let sealed = json(&out);
     let out = p.cmd().args(["--json", "wipe", "--yes", "--notice-destroyed"]).arg(&media).output().unwrap();

@@ -32,3 +32,13 @@ pub fn plain_bar(total: u64, message: String, bytes: bool) -> ProgressBar {
     bar.set_message(message);
     bar
 }
+
+/// Feeds a bar from a `(done, total)` callback, learning the total as it comes.
+pub fn follow(bar: &ProgressBar) -> impl Fn(u64, u64) + '_ {
+    move |done, total| {
+        if bar.length() != Some(total) {
+            bar.set_length(total);
+        }
+        bar.set_position(done)
+    }
+}

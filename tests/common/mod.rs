@@ -54,6 +54,21 @@ impl Person {
         self.dir.path().join(rel)
     }
 
+    /// `custody --json seal SRC --to MEDIA --notice NOTICE`, creating MEDIA first.
+    pub fn seal(&self, src: &Path, media: &Path, notice: &Path, extra: &[&str]) -> Output {
+        fs::create_dir_all(media).expect("media dir");
+        self.cmd()
+            .args(["--json", "seal"])
+            .arg(src)
+            .arg("--to")
+            .arg(media)
+            .arg("--notice")
+            .arg(notice)
+            .args(extra)
+            .output()
+            .expect("run")
+    }
+
     pub fn ledger(&self) -> PathBuf {
         self.home.join("ledger.jsonl")
     }

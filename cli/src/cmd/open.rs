@@ -16,12 +16,7 @@ pub fn run(cli: &Cli, a: &OpenArgs, out: &Output) -> Result<(), CliError> {
     drop(key_pass);
     let bar = progress::bytes_bar(out, 0, out.t("open-progress"));
     let req = OpenRequest { payload: a.payload.clone(), dest: a.dest.clone(), passphrase: &passphrase };
-    let report = open_delivery(&session, &req, &|done, total| {
-        if bar.length() != Some(total) {
-            bar.set_length(total);
-        }
-        bar.set_position(done)
-    })?;
+    let report = open_delivery(&session, &req, &progress::follow(&bar))?;
     bar.finish_and_clear();
     out.result(
         &[

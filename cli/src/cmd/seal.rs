@@ -27,12 +27,7 @@ pub fn run(cli: &Cli, a: &SealArgs, out: &Output) -> Result<(), CliError> {
     // The total is known only after the scan inside seal_delivery; the bar learns it
     // from the first call (length 0 means "not yet known").
     let bar = progress::bytes_bar(out, 0, out.t("seal-progress"));
-    let report = seal_delivery(&session, &req, &|done, total| {
-        if bar.length() != Some(total) {
-            bar.set_length(total);
-        }
-        bar.set_position(done)
-    })?;
+    let report = seal_delivery(&session, &req, &progress::follow(&bar))?;
     bar.finish_and_clear();
 
     out.result(
