@@ -35,8 +35,9 @@
 //! # Ok::<(), custody_seal::SealError>(())
 //! ```
 
+mod agew;
+mod ctout;
 mod error;
-mod hashio;
 mod id;
 mod label;
 mod manifest;

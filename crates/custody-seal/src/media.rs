@@ -2,7 +2,7 @@
 //! fsync, rename, and cleanup of everything written when anything fails.
 
 use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rand::Rng;
@@ -11,7 +11,7 @@ use secrecy::SecretString;
 use crate::error::SealError;
 use crate::label::{self, Label, LabelInfo};
 use crate::scan::{EntryKind, SourceTree};
-use crate::seal::{seal, ManifestMeta, SealOutcome};
+use crate::seal::{seal_file, ManifestMeta, SealOutcome};
 use crate::sys;
 use crate::tarw;
 
@@ -64,9 +64,7 @@ pub fn seal_to_media(
     let result = (|| {
         let (tmp, file) = create_temp(media_dir, &format!("{id}.age"))?;
         cleanup.0.push(tmp.clone());
-        let mut w = BufWriter::with_capacity(1 << 20, file);
-        let outcome = seal(tree, meta, passphrase, &mut w, progress)?;
-        let file = w.into_inner().map_err(|e| SealError::io(&tmp)(e.into_error()))?;
+        let (outcome, file) = seal_file(tree, meta, passphrase, file, progress)?;
         file.sync_all().map_err(SealError::io(&tmp))?;
         drop(file);
 
@@ -104,7 +102,8 @@ fn create_temp(dir: &Path, base: &str) -> Result<(PathBuf, File), SealError> {
         let suffix: String =
             (0..8).map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.gen_range(0..36)])).collect();
         let p = dir.join(format!("{base}.tmp-{suffix}"));
-        match File::options().write(true).create_new(true).open(&p) {
+        // Readable too: the payload's hash catches up by reading back (ctout::drain_file).
+        match File::options().read(true).write(true).create_new(true).open(&p) {
             Ok(f) => return Ok((p, f)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(SealError::io(&p)(e)),

@@ -7,6 +7,7 @@ use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use age::DecryptError;
 use rand::Rng;
@@ -55,28 +56,45 @@ pub fn open(
     progress: &dyn Fn(u64),
 ) -> Result<Opened, OpenError> {
     check_dest(dest)?;
-    // One descriptor for the label check and the decryption: a payload renamed over
-    // after the check is not the one decrypted.
     let mut file = File::open(payload).map_err(OpenError::io(payload))?;
     if let Some(l) = label {
-        check_label_hash(&mut file, payload, l)?;
+        // The size is cheap to check before any work; the hash is taken as the payload
+        // streams through decryption, so it is read once, not twice.
+        if file.metadata().map_err(OpenError::io(payload))?.len() != l.ciphertext_size {
+            return Err(OpenError::LabelMismatch { field: "ciphertext_size" });
+        }
     }
+    check_magic(&mut file, payload)?;
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     let staging = Staging::create(&parent)?;
 
-    let shared = Rc::new(Shared::default());
-    let plain = decrypt(file, payload, passphrase, &shared)?;
-    let Unpacked { manifest, manifest_root } =
-        unpack::extract(plain, &staging.path, progress, |e| classify(e, &shared, payload))?;
-
+    let (unpacked, hashed) = std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel(READ_IN_FLIGHT);
+        let (pool_tx, pool_rx) = sync_channel(READ_IN_FLIGHT + 2);
+        // Reading and hashing the ciphertext runs beside decryption, on the other core.
+        let reader = scope.spawn(move || read_payload(file, tx, pool_rx));
+        let shared = Rc::new(Shared::default());
+        let unpacked = decrypt(ChanReader::new(rx, pool_tx), payload, passphrase, &shared)
+            .and_then(|plain| unpack::extract(plain, &staging.path, progress, |e| classify(e, &shared, payload)));
+        (unpacked, reader.join())
+    });
+    let Unpacked { manifest, manifest_root } = unpacked?;
+    let (ciphertext_sha256, ciphertext_len) = match hashed {
+        Ok(Ok(h)) => h,
+        Ok(Err(e)) => return Err(OpenError::io(payload)(e)),
+        Err(_) => return Err(OpenError::io(payload)(io::Error::other("the payload reader panicked"))),
+    };
     if let Some(l) = label {
-        // The stream ended cleanly, so every ciphertext byte was read: a file that grew
-        // or shrank after the hash check is caught here.
-        if shared.len.get() != l.ciphertext_size {
+        // The stream ended cleanly and the reader reached the end of the file: every
+        // byte was hashed, including any that were appended after the age stream.
+        if ciphertext_len != l.ciphertext_size {
             return Err(OpenError::LabelMismatch { field: "ciphertext_size" });
+        }
+        if ciphertext_sha256 != l.ciphertext_sha256 {
+            return Err(OpenError::LabelMismatch { field: "ciphertext_sha256" });
         }
         check_label_contents(l, &manifest, &manifest_root)?;
     }
@@ -103,8 +121,9 @@ pub fn open(
 /// use it for hashing or for a sink that is discarded on error, never for files.
 pub fn decrypt_to<W: Write>(payload: &Path, passphrase: &SecretString, mut out: W) -> Result<u64, OpenError> {
     let shared = Rc::new(Shared::default());
-    let file = File::open(payload).map_err(OpenError::io(payload))?;
-    let mut plain = decrypt(file, payload, passphrase, &shared)?;
+    let mut file = File::open(payload).map_err(OpenError::io(payload))?;
+    check_magic(&mut file, payload)?;
+    let mut plain = decrypt(BufReader::with_capacity(1 << 20, file), payload, passphrase, &shared)?;
     let mut buf = vec![0u8; 64 << 10];
     let mut total = 0u64;
     loop {
@@ -137,24 +156,89 @@ fn check_dest(dest: &Path) -> Result<(), OpenError> {
     }
 }
 
-fn check_label_hash(f: &mut File, payload: &Path, label: &Label) -> Result<(), OpenError> {
-    let len = f.metadata().map_err(OpenError::io(payload))?.len();
-    if len != label.ciphertext_size {
-        return Err(OpenError::LabelMismatch { field: "ciphertext_size" });
-    }
+/// Payload reads in flight to the decrypting thread: 4 × 1 MiB.
+const READ_IN_FLIGHT: usize = 4;
+const READ_BUF: usize = 1 << 20;
+
+/// The reading thread: reads the payload to its end, hashing every byte, and sends it on.
+/// Returns the SHA-256 and length of the whole file, or stops quietly when the
+/// decryption side hung up (its own error is the one reported).
+fn read_payload(
+    mut file: File,
+    tx: SyncSender<io::Result<Vec<u8>>>,
+    pool: Receiver<Vec<u8>>,
+) -> io::Result<([u8; 32], u64)> {
     let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
+    let mut len = 0u64;
     loop {
-        match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => h.update(&buf[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(OpenError::io(payload)(e)),
+        let mut buf = pool.try_recv().unwrap_or_default();
+        buf.resize(READ_BUF, 0);
+        let n = match read_up_to(&mut file, &mut buf) {
+            Ok(n) => n,
+            Err(e) => {
+                let kind = e.kind();
+                let _ = tx.send(Err(e));
+                return Err(io::Error::new(kind, "reading the payload failed"));
+            }
+        };
+        if n == 0 {
+            return Ok((h.finalize().into(), len));
+        }
+        buf.truncate(n);
+        h.update(&buf);
+        len += n as u64;
+        if tx.send(Ok(buf)).is_err() {
+            return Ok((h.finalize().into(), len));
         }
     }
-    if <[u8; 32]>::from(h.finalize()) != label.ciphertext_sha256 {
-        return Err(OpenError::LabelMismatch { field: "ciphertext_sha256" });
+}
+
+/// The decrypting side of [`read_payload`]'s channel, as a reader.
+struct ChanReader {
+    rx: Receiver<io::Result<Vec<u8>>>,
+    pool: SyncSender<Vec<u8>>,
+    cur: Vec<u8>,
+    pos: usize,
+}
+
+impl ChanReader {
+    fn new(rx: Receiver<io::Result<Vec<u8>>>, pool: SyncSender<Vec<u8>>) -> Self {
+        ChanReader { rx, pool, cur: Vec::new(), pos: 0 }
     }
+}
+
+impl Read for ChanReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.cur.len() {
+            match self.rx.recv() {
+                Ok(Ok(next)) => {
+                    let used = std::mem::replace(&mut self.cur, next);
+                    self.pos = 0;
+                    // A full pool only means the reader allocates.
+                    let _ = self.pool.try_send(used);
+                }
+                Ok(Err(e)) => return Err(e),
+                // The reader reached the end of the file.
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.cur.len() - self.pos);
+        out[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Checked by hand first: age's parser reports any non-age input as an invalid header,
+/// which would read as "corrupted" to a person holding a PDF. Leaves `file` at offset 0.
+fn check_magic(file: &mut File, payload: &Path) -> Result<(), OpenError> {
+    let magic = b"age-encryption.org/";
+    let mut head = [0u8; 19];
+    let n = read_up_to(file, &mut head).map_err(OpenError::io(payload))?;
+    if n < head.len() || &head != magic {
+        return Err(OpenError::NotAnAgeFile);
+    }
+    file.seek(SeekFrom::Start(0)).map_err(OpenError::io(payload))?;
     Ok(())
 }
 
@@ -187,11 +271,10 @@ enum Layer {
     Age,
 }
 
-/// State shared by the two reader layers: the first fault seen and the ciphertext length.
+/// State shared by the two reader layers: the first fault seen.
 #[derive(Default)]
 struct Shared {
     fault: Cell<Option<Fault>>,
-    len: Cell<u64>,
 }
 
 /// Records the first error its inner reader returns, so an error surfacing through the
@@ -206,12 +289,7 @@ pub(crate) struct FaultReader<R> {
 impl<R: Read> Read for FaultReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self.inner.read(buf) {
-            Ok(n) => {
-                if let Layer::File = self.layer {
-                    self.shared.len.set(self.shared.len.get() + n as u64);
-                }
-                Ok(n)
-            }
+            Ok(n) => Ok(n),
             Err(e) => {
                 if self.shared.fault.get().is_none() && e.kind() != io::ErrorKind::Interrupted {
                     self.shared.fault.set(Some(match (self.layer, e.kind()) {
@@ -227,7 +305,7 @@ impl<R: Read> Read for FaultReader<R> {
 }
 
 /// The plaintext reader [`unpack::extract`] consumes.
-pub(crate) type Plain = FaultReader<age::stream::StreamReader<FaultReader<BufReader<File>>>>;
+type Plain<R> = FaultReader<age::stream::StreamReader<FaultReader<R>>>;
 
 /// Maps an error surfacing from the tar layer to what really went wrong underneath.
 fn classify(e: io::Error, shared: &Shared, payload: &Path) -> OpenError {
@@ -252,19 +330,13 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(n)
 }
 
-fn decrypt(mut file: File, payload: &Path, passphrase: &SecretString, shared: &Rc<Shared>) -> Result<Plain, OpenError> {
-    file.seek(SeekFrom::Start(0)).map_err(OpenError::io(payload))?;
-    // Checked by hand first: age's parser reports any non-age input as an invalid
-    // header, which would read as "corrupted" to a person holding a PDF.
-    let magic = b"age-encryption.org/";
-    let mut head = [0u8; 19];
-    let n = read_up_to(&mut file, &mut head).map_err(OpenError::io(payload))?;
-    if n < head.len() || &head != magic {
-        return Err(OpenError::NotAnAgeFile);
-    }
-    file.seek(SeekFrom::Start(0)).map_err(OpenError::io(payload))?;
-    let reader =
-        FaultReader { inner: BufReader::with_capacity(1 << 20, file), shared: shared.clone(), layer: Layer::File };
+fn decrypt<R: Read>(
+    source: R,
+    payload: &Path,
+    passphrase: &SecretString,
+    shared: &Rc<Shared>,
+) -> Result<Plain<R>, OpenError> {
+    let reader = FaultReader { inner: source, shared: shared.clone(), layer: Layer::File };
     let map_age = |e: DecryptError| match e {
         DecryptError::DecryptionFailed | DecryptError::KeyDecryptionFailed => OpenError::WrongPassphrase,
         DecryptError::ExcessiveWork { required, .. } => OpenError::WorkFactorTooHigh { required, max: MAX_WORK_FACTOR },

@@ -12,12 +12,12 @@ use secrecy::SecretString;
 use sha2::{Digest, Sha256};
 
 use crate::error::SealError;
-use crate::hashio::HashingWriter;
 use crate::id::PayloadId;
 use crate::manifest::{self, Manifest, ManifestFile};
 use crate::names::MANIFEST_NAME;
 use crate::scan::{EntryKind, SourceTree};
 use crate::tarw::TarWriter;
+use crate::{agew, ctout};
 
 /// The scrypt work factor of every payload: Go age's choice, ~1 s on a PC, and well under
 /// the 22 that Go age and our reader accept.
@@ -61,66 +61,120 @@ pub struct SealOutcome {
 /// bytes sealed so far. A file whose size or type changed since the scan fails with
 /// [`SealError::SourceChanged`]; whatever was written to `out` is then worthless (and
 /// not a valid age file, since the stream was never finished).
-pub fn seal<W: Write>(
+pub fn seal<W: Write + Send>(
     tree: &SourceTree,
     meta: &ManifestMeta,
     passphrase: &SecretString,
     out: W,
     progress: &dyn Fn(u64),
 ) -> Result<SealOutcome, SealError> {
+    check_categories(meta)?;
+    let out_err = |source: io::Error| SealError::Output { source };
+    let keys = agew::FileKeys::generate().map_err(out_err)?;
+    let key = keys.payload_key().map_err(out_err)?;
+    let prefix = keys.prefix(passphrase, SCRYPT_WORK_FACTOR).map_err(out_err)?;
+    let (outcome, _) = run(tree, meta, key, progress, move |rx, pool| ctout::drain(out, prefix, rx, pool))?;
+    Ok(outcome)
+}
+
+/// [`seal`] into a fresh, empty file opened for reading and writing, with the scrypt
+/// derivation of the header running beside the encryption rather than before it (see
+/// `ctout::drain_file`). Returns the file, not yet synced.
+pub(crate) fn seal_file(
+    tree: &SourceTree,
+    meta: &ManifestMeta,
+    passphrase: &SecretString,
+    file: File,
+    progress: &dyn Fn(u64),
+) -> Result<(SealOutcome, File), SealError> {
+    check_categories(meta)?;
+    let out_err = |source: io::Error| SealError::Output { source };
+    let keys = agew::FileKeys::generate().map_err(out_err)?;
+    let key = keys.payload_key().map_err(out_err)?;
+    let prefix_len = agew::prefix_len(SCRYPT_WORK_FACTOR) as u64;
+    run(tree, meta, key, progress, move |rx, pool| {
+        std::thread::scope(|scope| {
+            let (prefix_tx, prefix_rx) = sync_channel(1);
+            scope.spawn(move || {
+                let _ = prefix_tx.send(keys.prefix(passphrase, SCRYPT_WORK_FACTOR));
+            });
+            ctout::drain_file(file, prefix_len, prefix_rx, rx, pool)
+        })
+    })
+}
+
+/// Checked before the slow key derivation, so a bad category fails at once.
+fn check_categories(meta: &ManifestMeta) -> Result<(), SealError> {
     for c in &meta.categories {
         manifest::check_category(c).map_err(|_| SealError::InvalidCategory { category: c.clone() })?;
     }
+    Ok(())
+}
+
+/// The sealing pipeline: three stages on their own threads, reading and hashing the
+/// source; tar framing and encryption (the calling thread); and `drain`, which hashes
+/// and writes the ciphertext. On two cores they overlap well enough that the slowest
+/// stage, not their sum, sets the pace.
+fn run<T: Send>(
+    tree: &SourceTree,
+    meta: &ManifestMeta,
+    key: agew::PayloadKey,
+    progress: &dyn Fn(u64),
+    drain: impl FnOnce(Receiver<Vec<u8>>, SyncSender<Vec<u8>>) -> io::Result<(T, [u8; 32], u64)> + Send,
+) -> Result<(SealOutcome, T), SealError> {
     let created = meta.created.with_nanosecond(0).unwrap_or(meta.created);
     let out_err = |source: io::Error| SealError::Output { source };
-
-    let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
-    recipient.set_work_factor(SCRYPT_WORK_FACTOR);
-    let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-        .map_err(|e| out_err(io::Error::other(e.to_string())))?;
-    let stream = encryptor.wrap_output(HashingWriter::new(out)).map_err(out_err)?;
     let mtime = u64::try_from(created.timestamp()).unwrap_or(0);
-    let mut tar = TarWriter::new(stream, mtime);
 
-    let (files, dirs) = std::thread::scope(|scope| {
+    let (manifest, bytes, (out, ciphertext_sha256, ciphertext_len)) = std::thread::scope(|scope| {
+        let (ct_tx, ct_rx) = sync_channel::<Vec<u8>>(ctout::IN_FLIGHT);
+        let (ct_pool_tx, ct_pool_rx) = sync_channel::<Vec<u8>>(ctout::IN_FLIGHT + 2);
+        let writer = scope.spawn(move || drain(ct_rx, ct_pool_tx));
         let (data_tx, data_rx) = sync_channel::<Block>(IN_FLIGHT);
         let (pool_tx, pool_rx) = sync_channel::<Vec<u8>>(IN_FLIGHT + 2);
-        // Reading and hashing the source runs beside encryption, on the other core.
         let reader = scope.spawn(move || read_files(tree, data_tx, pool_rx));
-        let written = write_entries(tree, &mut tar, data_rx, pool_tx, progress);
-        // The reader's own error (a changed or unreadable file) is the cause when the
-        // channel closed early; otherwise the writer's.
-        match (reader.join(), written) {
-            (Ok(Err(e)), _) => Err(e),
-            (Err(_), _) => Err(SealError::Output { source: io::Error::other("reading thread panicked") }),
-            (Ok(Ok(())), w) => w,
+
+        let sealed = (|| {
+            let mut tar = TarWriter::new(agew::Sealer::new(key, ct_tx, ct_pool_rx), mtime);
+            let (files, dirs) = write_entries(tree, &mut tar, data_rx, pool_tx, progress)?;
+            let manifest = Manifest {
+                v: 1,
+                payload_id: meta.payload_id.clone(),
+                created,
+                categories: meta.categories.clone(),
+                files,
+                dirs,
+            };
+            let bytes = manifest.to_jcs();
+            tar.header(MANIFEST_NAME, EntryKind::File, bytes.len() as u64).map_err(out_err)?;
+            tar.get_mut().write_all(&bytes).map_err(out_err)?;
+            tar.pad(bytes.len() as u64).map_err(out_err)?;
+            // `finish` seals the last, flagged chunk: without it the file is truncated.
+            tar.finish().map_err(out_err)?.finish().map_err(out_err)?;
+            Ok::<_, SealError>((manifest, bytes))
+        })();
+        // Whichever stage failed first is the cause; the others only saw a closed
+        // channel. The reader's error (a changed or unreadable file) comes first, then
+        // the writer's (the media), then ours.
+        let read = reader.join();
+        let written = writer.join();
+        match (read, written, sealed) {
+            (Ok(Err(e)), _, _) => Err(e),
+            (Err(_), _, _) | (_, Err(_), _) => Err(out_err(io::Error::other("a sealing thread panicked"))),
+            (Ok(Ok(())), Ok(Err(e)), _) => Err(out_err(e)),
+            (Ok(Ok(())), Ok(Ok(_)), Err(e)) => Err(e),
+            (Ok(Ok(())), Ok(Ok(w)), Ok((manifest, bytes))) => Ok((manifest, bytes, w)),
         }
     })?;
-    let manifest = Manifest {
-        v: 1,
-        payload_id: meta.payload_id.clone(),
-        created,
-        categories: meta.categories.clone(),
-        files,
-        dirs,
-    };
-    let bytes = manifest.to_jcs();
-    tar.header(MANIFEST_NAME, EntryKind::File, bytes.len() as u64).map_err(out_err)?;
-    tar.get_mut().write_all(&bytes).map_err(out_err)?;
-    tar.pad(bytes.len() as u64).map_err(out_err)?;
-    // `finish` writes the last, flagged chunk: without it the file is truncated.
-    let stream = tar.finish().map_err(out_err)?;
-    let mut hashing = stream.finish().map_err(out_err)?;
-    hashing.flush().map_err(out_err)?;
-    let (_, ciphertext_sha256, ciphertext_len) = hashing.finish().map_err(out_err)?;
-    Ok(SealOutcome {
+    let outcome = SealOutcome {
         manifest_root: Manifest::root_of(&bytes),
         file_count: manifest.files.len() as u64,
         total_bytes: manifest.files.iter().map(|f| f.size).sum(),
         manifest,
         ciphertext_sha256,
         ciphertext_len,
-    })
+    };
+    Ok((outcome, out))
 }
 
 /// What the reading thread hands to the writer: file data, then the file's digest.

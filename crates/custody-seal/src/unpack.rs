@@ -49,7 +49,9 @@ impl Sink for DirSink<'_> {
             .mode(0o600)
             .custom_flags(libc::O_NOFOLLOW)
             .open(self.join(rel))?;
-        Ok(Box::new(f))
+        // Writeback starts as each file is written, so the syncfs before the rename
+        // waits for the tail, not the whole payload.
+        Ok(Box::new(crate::sys::Writeback::new(f)))
     }
 }
 

@@ -140,6 +140,37 @@ fn label_mismatches_are_named() {
 }
 
 #[test]
+fn the_label_covers_every_byte_of_the_file() {
+    // The hash is taken while the payload streams through decryption: bytes after the
+    // end of the age stream, and a payload swapped for another of the same size, must
+    // still fail the label even though they decrypt (or are never decrypted).
+    let t = tmp();
+    let (payload, label) = sealed(&t);
+    let original = fs::read(&payload).unwrap();
+    let mut appended = original.clone();
+    appended.extend_from_slice(b"tail");
+    fs::write(&payload, &appended).unwrap();
+    let mut l = label.clone();
+    l.ciphertext_size += 4;
+    let err = open_err(&payload, &pass(), Some(&l));
+    assert!(
+        matches!(err, OpenError::LabelMismatch { field: "ciphertext_sha256" } | OpenError::Corrupted { .. }),
+        "{err:?}"
+    );
+
+    let other = tmp();
+    let (other_payload, other_label) = sealed(&other);
+    assert_eq!(other_label.ciphertext_size, label.ciphertext_size, "same tree, same size");
+    fs::copy(&other_payload, &payload).unwrap();
+    let err = open_err(&payload, &pass(), Some(&label));
+    assert!(matches!(err, OpenError::LabelMismatch { field: "ciphertext_sha256" }), "{err:?}");
+
+    fs::write(&payload, &original).unwrap();
+    let dest = t.path().join("out").join("ok");
+    open(&payload, &pass(), &dest, Some(&label), &|_| {}).unwrap();
+}
+
+#[test]
 fn missing_payload_and_file_dest_are_errors() {
     let t = tmp();
     let (payload, _) = sealed(&t);
