@@ -277,6 +277,7 @@ mod tests {
     #[test]
     fn prefix_len_is_exact_for_every_factor() {
         let keys = FileKeys::generate().unwrap();
+        assert_eq!(prefix_len(18), 166, "docs/payload.md gives this length");
         for wf in [1, 9, 10, 18] {
             assert_eq!(keys.prefix(&SecretString::from("p".to_owned()), wf).unwrap().len(), prefix_len(wf));
         }

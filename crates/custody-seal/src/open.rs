@@ -71,21 +71,48 @@ pub fn open(
     };
     let staging = Staging::create(&parent)?;
 
-    let (unpacked, hashed) = std::thread::scope(|scope| {
-        let (tx, rx) = sync_channel(READ_IN_FLIGHT);
-        let (pool_tx, pool_rx) = sync_channel(READ_IN_FLIGHT + 2);
-        // Reading and hashing the ciphertext runs beside decryption, on the other core.
-        let reader = scope.spawn(move || read_payload(file, tx, pool_rx));
-        let shared = Rc::new(Shared::default());
-        let unpacked = decrypt(ChanReader::new(rx, pool_tx), payload, passphrase, &shared)
-            .and_then(|plain| unpack::extract(plain, &staging.path, progress, |e| classify(e, &shared, payload)));
-        (unpacked, reader.join())
+    // Three stages on their own threads: reading and hashing the ciphertext; decrypting
+    // it; and here, checking the archive, hashing and writing the files.
+    let (unpacked, decrypted, hashed) = std::thread::scope(|scope| {
+        let (ct_tx, ct_rx) = sync_channel(IN_FLIGHT);
+        let (ct_pool_tx, ct_pool_rx) = sync_channel(IN_FLIGHT + 2);
+        let reader = scope.spawn(move || read_payload(file, ct_tx, ct_pool_rx));
+        let (pt_tx, pt_rx) = sync_channel(IN_FLIGHT);
+        let (pt_pool_tx, pt_pool_rx) = sync_channel(IN_FLIGHT + 2);
+        let decryptor = scope.spawn(move || {
+            let shared = Rc::new(Shared::default());
+            let result = decrypt(ChanReader::new(ct_rx, ct_pool_tx), payload, passphrase, &shared)
+                .and_then(|plain| pump(plain, &pt_tx, pt_pool_rx).map_err(|e| classify(e, &shared, payload)));
+            if result.is_err() {
+                // Stops the archive where the decryption stopped; the error itself is
+                // returned from here.
+                let _ = pt_tx.send(Err(io::Error::other("decryption failed")));
+            }
+            result
+        });
+        let plain = ChanReader::new(pt_rx, pt_pool_tx);
+        let upstream_failed = plain.failed.clone();
+        // The decrypting thread's own error is the cause of any that came down the
+        // channel; it is taken from its result below.
+        let unpacked =
+            unpack::extract(plain, &staging.path, progress, |e| OpenError::MalformedArchive { reason: e.to_string() })
+                .map_err(|e| (e, upstream_failed.get()));
+        (unpacked, decryptor.join(), reader.join())
     });
+    let panicked = || OpenError::io(payload)(io::Error::other("an opening thread panicked"));
+    let decrypted = decrypted.map_err(|_| panicked())?;
+    // Errors in stream order: the archive's own, unless it only saw the decryption fail.
+    let unpacked = match (unpacked, decrypted) {
+        (Err((_, true)), Err(e)) => Err(e),
+        (Err((e, _)), _) => Err(e),
+        (Ok(_), Err(e)) => Err(e),
+        (Ok(u), Ok(())) => Ok(u),
+    };
     let Unpacked { manifest, manifest_root } = unpacked?;
     let (ciphertext_sha256, ciphertext_len) = match hashed {
         Ok(Ok(h)) => h,
         Ok(Err(e)) => return Err(OpenError::io(payload)(e)),
-        Err(_) => return Err(OpenError::io(payload)(io::Error::other("the payload reader panicked"))),
+        Err(_) => return Err(panicked()),
     };
     if let Some(l) = label {
         // The stream ended cleanly and the reader reached the end of the file: every
@@ -156,8 +183,8 @@ fn check_dest(dest: &Path) -> Result<(), OpenError> {
     }
 }
 
-/// Payload reads in flight to the decrypting thread: 4 × 1 MiB.
-const READ_IN_FLIGHT: usize = 4;
+/// Buffers in flight between the stages of opening: 4 × 1 MiB, twice.
+const IN_FLIGHT: usize = 4;
 const READ_BUF: usize = 1 << 20;
 
 /// The reading thread: reads the payload to its end, hashing every byte, and sends it on.
@@ -193,17 +220,19 @@ fn read_payload(
     }
 }
 
-/// The decrypting side of [`read_payload`]'s channel, as a reader.
+/// The receiving end of a stage's channel, as a reader. `failed` says whether it
+/// passed on an error from upstream.
 struct ChanReader {
     rx: Receiver<io::Result<Vec<u8>>>,
     pool: SyncSender<Vec<u8>>,
     cur: Vec<u8>,
     pos: usize,
+    failed: Rc<Cell<bool>>,
 }
 
 impl ChanReader {
     fn new(rx: Receiver<io::Result<Vec<u8>>>, pool: SyncSender<Vec<u8>>) -> Self {
-        ChanReader { rx, pool, cur: Vec::new(), pos: 0 }
+        ChanReader { rx, pool, cur: Vec::new(), pos: 0, failed: Rc::default() }
     }
 }
 
@@ -217,8 +246,11 @@ impl Read for ChanReader {
                     // A full pool only means the reader allocates.
                     let _ = self.pool.try_send(used);
                 }
-                Ok(Err(e)) => return Err(e),
-                // The reader reached the end of the file.
+                Ok(Err(e)) => {
+                    self.failed.set(true);
+                    return Err(e);
+                }
+                // The sender reached the end of its stream.
                 Err(_) => return Ok(0),
             }
         }
@@ -226,6 +258,23 @@ impl Read for ChanReader {
         out[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
         self.pos += n;
         Ok(n)
+    }
+}
+
+/// The decrypting thread: reads the plaintext to its end (so age authenticates the last
+/// chunk) and sends it on. Returns quietly when the receiving side hung up.
+fn pump<R: Read>(mut plain: R, tx: &SyncSender<io::Result<Vec<u8>>>, pool: Receiver<Vec<u8>>) -> io::Result<()> {
+    loop {
+        let mut buf = pool.try_recv().unwrap_or_default();
+        buf.resize(READ_BUF, 0);
+        let n = read_up_to(&mut plain, &mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
+        buf.truncate(n);
+        if tx.send(Ok(buf)).is_err() {
+            return Ok(());
+        }
     }
 }
 
