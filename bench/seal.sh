@@ -2,7 +2,7 @@
 # Seal/open throughput of custody-seal against its peers, measured in the same run:
 #   tar c | age -p            (the like-for-like peer: a passphrase file with scrypt at
 #                              work factor 18, as ours; the passphrase is typed at age's
-#                              prompt through a pty by bench/age_pty.py)
+#                              prompt through a pty by tests/support/age_pty.py)
 #   ... + sync                (our seal fsyncs before it reports success)
 #   tar c | age -r <X25519>   (no key derivation at all: same bulk cipher, ~0.6 s less)
 #   tar c | rage -r <X25519>  (if rage is on PATH; rage -p picks its own work factor)
@@ -79,7 +79,7 @@ best_of() {
 out=$work/out
 mkdir -p "$out"
 results=()
-agepty="python3 $here/bench/age_pty.py $work/pass"
+agepty="python3 $here/tests/support/age_pty.py $work/pass"
 results+=("$(best_of "tar|age-p" "rm -f $out/*" "tar c -C $src . | $agepty age -p -o $out/peer.age")")
 # We fsync the payload before reporting success; so must a fair peer.
 results+=("$(best_of "tar|age-p+sync" "rm -f $out/*" "tar c -C $src . | $agepty age -p -o $out/peer.age && sync $out/peer.age")")

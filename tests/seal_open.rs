@@ -418,3 +418,63 @@ fn seal_refuses_media_without_room_before_writing_anything() {
     assert!(listed.is_empty(), "nothing written: {listed:?}");
     assert!(!p.path("n.txt").exists());
 }
+
+#[test]
+fn open_names_an_unsafe_entry_in_the_users_language() {
+    // A payload made with stock age around a tar holding a symbolic link: what an
+    // attacker (or a careless sender) could put on a stick with the right passphrase.
+    if !have("age", "open_names_an_unsafe_entry_in_the_users_language") {
+        return;
+    }
+    let p = Person::init("新宿区", "山田");
+    let src = p.path("src");
+    sample_tree(&src);
+    let s = seal_ok(&p, &src);
+    let pass_file = p.path("canonical.txt");
+    fs::write(&pass_file, canonical_passphrase(&s.notice)).unwrap();
+    let tar = p.path("hostile.tar");
+    let st = StdCommand::new("python3")
+        .arg("-c")
+        .arg(
+            "import io, sys, tarfile\n\
+             t = tarfile.open(sys.argv[1], 'w', format=tarfile.GNU_FORMAT)\n\
+             i = tarfile.TarInfo('a.txt'); i.size = 2; t.addfile(i, io.BytesIO(b'hi'))\n\
+             l = tarfile.TarInfo('link'); l.type = tarfile.SYMTYPE; l.linkname = '/etc/passwd'; t.addfile(l)\n\
+             t.close()",
+        )
+        .arg(&tar)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let hostile = p.path("hostile.age");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/age_pty.py");
+    let st = StdCommand::new("python3")
+        .arg(script)
+        .arg(&pass_file)
+        .args(["age", "-p", "-o"])
+        .arg(&hostile)
+        .stdin(fs::File::open(&tar).unwrap())
+        .status()
+        .unwrap();
+    assert!(st.success(), "stock age -p failed");
+
+    for (lang, words) in [("ja", "シンボリックリンク"), ("en", "a symbolic link")] {
+        let dest = p.path(&format!("work-{lang}"));
+        let out = p
+            .cmd()
+            .args(["--lang", lang, "open"])
+            .arg(&hostile)
+            .arg("--dest")
+            .arg(&dest)
+            .arg("--passphrase-file")
+            .arg(&s.notice)
+            .output()
+            .unwrap();
+        assert_exit(&out, 7);
+        let err = stderr(&out);
+        assert!(err.contains("link") && err.contains(words), "{lang}: {err}");
+        assert!(!err.contains("symbolic link") || lang == "en", "no English inside the Japanese message: {err}");
+        assert!(!dest.exists());
+        assert_no_staging(&p.path(""));
+    }
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use custody_l10n::Args;
 use custody_lifecycle::Error as L;
 use custody_notice::PassphraseError;
-use custody_seal::{OffenderReason, OpenError, SealError};
+use custody_seal::{MismatchKind, OffenderReason, OpenError, SealError, UnsafeReason};
 use custody_wipe::{RefuseReason, WipeError};
 use fluent_bundle::FluentValue;
 use serde_json::json;
@@ -191,10 +191,10 @@ fn render_open(e: &OpenError, out: &Output) -> Rendered {
         OpenError::DestNotEmpty { dest } => r(out, "dest-not-empty", Exit::Destination, &[("path", p(dest))]),
         OpenError::LabelMismatch { field } => r(out, "label-mismatch", Exit::Integrity, &[("field", s(field))]),
         OpenError::UnsafeEntry { entry, reason } => {
-            r(out, "unsafe-entry", Exit::Integrity, &[("entry", s(entry)), ("detail", s(reason))])
+            r(out, "unsafe-entry", Exit::Integrity, &[("entry", s(entry)), ("detail", s(out.t(unsafe_id(reason))))])
         }
         OpenError::ManifestMismatch { path, what } => {
-            r(out, "manifest-mismatch", Exit::Integrity, &[("entry", s(path)), ("detail", s(what))])
+            r(out, "manifest-mismatch", Exit::Integrity, &[("entry", s(path)), ("detail", s(out.t(mismatch_id(what))))])
         }
         OpenError::Truncated => r(out, "payload-truncated", Exit::Integrity, &[]),
         OpenError::Corrupted { .. } => r(out, "payload-corrupted", Exit::Integrity, &[]),
@@ -242,6 +242,35 @@ fn offender_id(reason: &OffenderReason) -> &'static str {
         OffenderReason::ForbiddenName(_) => "offender-forbidden-name",
         OffenderReason::ReservedName => "offender-reserved-name",
         OffenderReason::CaseFoldDuplicate => "offender-case-duplicate",
+    }
+}
+
+fn unsafe_id(reason: &UnsafeReason) -> &'static str {
+    match reason {
+        UnsafeReason::Path(_) => "open-unsafe-path",
+        UnsafeReason::Symlink => "open-unsafe-symlink",
+        UnsafeReason::HardLink => "open-unsafe-hardlink",
+        UnsafeReason::Device => "open-unsafe-device",
+        UnsafeReason::Fifo => "open-unsafe-fifo",
+        UnsafeReason::OtherType(_) => "open-unsafe-other-type",
+        UnsafeReason::Duplicate => "open-unsafe-duplicate",
+        UnsafeReason::CaseFoldDuplicate => "open-unsafe-case-duplicate",
+        UnsafeReason::ParentNotDeclared => "open-unsafe-parent",
+        UnsafeReason::PaxExtension(_) => "open-unsafe-pax",
+        UnsafeReason::LongNameAndPax => "open-unsafe-smuggling",
+        UnsafeReason::ExtensionTooLarge => "open-unsafe-extension-size",
+        UnsafeReason::DirectoryWithData => "open-unsafe-dir-data",
+        UnsafeReason::AfterManifest => "open-unsafe-after-manifest",
+        UnsafeReason::UnknownHeaderFormat => "open-unsafe-header-format",
+    }
+}
+
+fn mismatch_id(kind: &MismatchKind) -> &'static str {
+    match kind {
+        MismatchKind::MissingFromArchive => "open-mismatch-missing",
+        MismatchKind::MissingFromManifest => "open-mismatch-extra",
+        MismatchKind::Size => "open-mismatch-size",
+        MismatchKind::Sha256 => "open-mismatch-sha256",
     }
 }
 

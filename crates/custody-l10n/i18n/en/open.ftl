@@ -28,3 +28,24 @@ err-work-factor = The payload asks for more key-derivation work than is safe to 
     .hint = It was not made by custody; ask the sender.
 err-open-failed = Opening failed: { $detail }
     .hint = Nothing was extracted.
+
+# What an unsafe entry is, and how a file differs from the manifest (the { $detail } above).
+open-unsafe-path = an unsafe path (absolute, "..", or characters that cannot be stored)
+open-unsafe-symlink = a symbolic link
+open-unsafe-hardlink = a hard link
+open-unsafe-device = a device file
+open-unsafe-fifo = a named pipe
+open-unsafe-other-type = an entry of an unsupported type
+open-unsafe-duplicate = the same name appears twice
+open-unsafe-case-duplicate = the name differs from another only in upper or lower case
+open-unsafe-parent = its folder was not declared before it
+open-unsafe-pax = an unsupported tar extension header
+open-unsafe-smuggling = two conflicting names for one entry
+open-unsafe-extension-size = an extension header that is too large
+open-unsafe-dir-data = a folder entry carrying data
+open-unsafe-after-manifest = an entry after the manifest
+open-unsafe-header-format = an unknown tar header format
+open-mismatch-missing = listed in the manifest but missing from the payload
+open-mismatch-extra = in the payload but not listed in the manifest
+open-mismatch-size = its size differs from the manifest
+open-mismatch-sha256 = its contents differ from the manifest (SHA-256)

@@ -28,3 +28,24 @@ err-work-factor = この暗号化データは、安全に許容できる以上�
     .hint = custody で作られたものではありません。送付元に確認してください。
 err-open-failed = 復号に失敗しました: { $detail }
     .hint = 何も展開していません。
+
+# 許可されない項目の種類と、マニフェストとの違い（上の { $detail }）。
+open-unsafe-path = 安全でないパス（絶対パス、「..」、保存できない文字など）
+open-unsafe-symlink = シンボリックリンク
+open-unsafe-hardlink = ハードリンク
+open-unsafe-device = デバイスファイル
+open-unsafe-fifo = 名前付きパイプ
+open-unsafe-other-type = 対応していない種類の項目
+open-unsafe-duplicate = 同じ名前が二度現れます
+open-unsafe-case-duplicate = 大文字・小文字の違いだけの同名があります
+open-unsafe-parent = 親フォルダが先に宣言されていません
+open-unsafe-pax = 対応していない tar 拡張ヘッダー
+open-unsafe-smuggling = 一つの項目に矛盾する二つの名前
+open-unsafe-extension-size = 大きすぎる拡張ヘッダー
+open-unsafe-dir-data = データを持つフォルダ項目
+open-unsafe-after-manifest = マニフェストの後ろにある項目
+open-unsafe-header-format = 不明な tar ヘッダー形式
+open-mismatch-missing = マニフェストにあるのに中身にありません
+open-mismatch-extra = 中身にあるのにマニフェストにありません
+open-mismatch-size = サイズがマニフェストと違います
+open-mismatch-sha256 = 内容がマニフェストと違います（SHA-256）
