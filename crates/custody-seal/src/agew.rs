@@ -16,7 +16,7 @@ use rand::RngCore;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305};
 use ring::{hkdf, hmac};
 use secrecy::{ExposeSecret, SecretString};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 /// Plaintext bytes per STREAM chunk, fixed by the spec.
 const CHUNK: usize = 64 << 10;
@@ -52,7 +52,7 @@ impl FileKeys {
 
     /// HKDF-SHA-256(ikm = file key, salt = nonce, info = "payload").
     pub(crate) fn payload_key(&self) -> io::Result<PayloadKey> {
-        let k = hkdf_32(&self.nonce, &self.file_key[..], b"payload");
+        let k = hkdf_32(&self.nonce, &self.file_key[..], b"payload")?;
         let key = UnboundKey::new(&CHACHA20_POLY1305, &k[..]).map_err(|_| io::Error::other("bad key length"))?;
         Ok(PayloadKey(LessSafeKey::new(key)))
     }
@@ -70,15 +70,16 @@ impl FileKeys {
         let mut wrap_key = Zeroizing::new([0u8; 32]);
         scrypt::scrypt(passphrase.expose_secret().as_bytes(), &scrypt_salt, &params, &mut wrap_key[..])
             .map_err(|e| io::Error::other(e.to_string()))?;
-        let mut body = self.file_key.to_vec();
-        seal_with(&wrap_key, [0; 12], &mut body);
+        let mut body = Zeroizing::new(Vec::with_capacity(32));
+        body.extend_from_slice(&self.file_key[..]);
+        seal_with(&wrap_key, [0; 12], &mut body)?;
 
         let mut header = VERSION_LINE.to_vec();
         header.extend_from_slice(format!("-> scrypt {} {work_factor}\n", STANDARD_NO_PAD.encode(self.salt)).as_bytes());
         // A 32-byte body is 43 base64 characters: one line, under the 64-column limit.
         header.extend_from_slice(STANDARD_NO_PAD.encode(&body).as_bytes());
         header.extend_from_slice(b"\n---");
-        let mac_key = hkdf_32(&[], &self.file_key[..], b"header");
+        let mac_key = hkdf_32(&[], &self.file_key[..], b"header")?;
         let mac = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, &mac_key[..]), &header);
         header.push(b' ');
         header.extend_from_slice(STANDARD_NO_PAD.encode(mac.as_ref()).as_bytes());
@@ -105,24 +106,35 @@ pub(crate) fn prefix_len(work_factor: u8) -> usize {
         + 16
 }
 
-fn hkdf_32(salt: &[u8], ikm: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
-    let mut out = Zeroizing::new([0u8; 32]);
-    let info = [info];
-    // Expanding 32 bytes from SHA-256 cannot fail (the limit is 255 × 32).
-    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, salt).extract(ikm);
-    if let Ok(okm) = prk.expand(&info, hkdf::HKDF_SHA256) {
-        let _ = okm.fill(&mut out[..]);
-    }
-    out
+fn crypto_failed(what: &str) -> io::Error {
+    io::Error::other(format!("{what} failed"))
 }
 
-/// Seals `buf` in place with the zero-AAD ChaCha20-Poly1305 and appends the tag.
-fn seal_with(key: &[u8; 32], nonce: [u8; 12], buf: &mut Vec<u8>) {
-    // Only a wrong key length fails, and the length is fixed by the type.
-    if let Ok(k) = UnboundKey::new(&CHACHA20_POLY1305, key) {
-        let k = LessSafeKey::new(k);
-        if let Ok(tag) = k.seal_in_place_separate_tag(Nonce::assume_unique_for_key(nonce), Aad::empty(), buf) {
+/// HKDF-SHA-256 with a 32-byte output. It cannot fail for these lengths; if it ever
+/// did, the error stops the seal rather than leaving a zero key.
+fn hkdf_32(salt: &[u8], ikm: &[u8], info: &[u8]) -> io::Result<Zeroizing<[u8; 32]>> {
+    let mut out = Zeroizing::new([0u8; 32]);
+    let info = [info];
+    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, salt).extract(ikm);
+    let okm = prk.expand(&info, hkdf::HKDF_SHA256).map_err(|_| crypto_failed("HKDF"))?;
+    okm.fill(&mut out[..]).map_err(|_| crypto_failed("HKDF"))?;
+    Ok(out)
+}
+
+/// Seals `buf` in place with the zero-AAD ChaCha20-Poly1305 and appends the tag. On
+/// error `buf` is wiped, so plaintext (a file key) can never be written out untagged.
+fn seal_with(key: &[u8; 32], nonce: [u8; 12], buf: &mut Vec<u8>) -> io::Result<()> {
+    let sealed = UnboundKey::new(&CHACHA20_POLY1305, key).ok().and_then(|k| {
+        LessSafeKey::new(k).seal_in_place_separate_tag(Nonce::assume_unique_for_key(nonce), Aad::empty(), buf).ok()
+    });
+    match sealed {
+        Some(tag) => {
             buf.extend_from_slice(tag.as_ref());
+            Ok(())
+        }
+        None => {
+            buf.zeroize();
+            Err(crypto_failed("wrapping the file key"))
         }
     }
 }
@@ -185,6 +197,13 @@ impl Sealer {
     pub(crate) fn finish(mut self) -> io::Result<()> {
         self.seal_open_chunk(true)?;
         self.send_batch()
+    }
+}
+
+impl Drop for Sealer {
+    fn drop(&mut self) {
+        // After an error the open chunk may still hold plaintext.
+        self.batch.zeroize();
     }
 }
 

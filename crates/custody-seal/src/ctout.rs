@@ -18,7 +18,7 @@ use crate::sys;
 /// Batches of ciphertext in flight between the sealer and the writing thread: 4 MiB.
 pub(crate) const IN_FLIGHT: usize = 4;
 /// Bytes written before the kernel is asked to start writing them to the device.
-const WRITEBACK_WINDOW: u64 = 32 << 20;
+const WRITEBACK_WINDOW: u64 = 8 << 20;
 
 /// Writes `prefix` then every batch in order, hashing all of it, and hands buffers back
 /// for reuse. Returns the writer, the SHA-256 and the length of everything written.
@@ -102,4 +102,67 @@ fn catch_up(file: &File, prefix: Vec<u8>, prefix_len: u64, upto: u64) -> io::Res
         at += n as u64;
     }
     Ok(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::sync_channel;
+
+    use super::*;
+
+    /// Feeds `batches` to `drain_file`, sending the prefix after `prefix_after` of them
+    /// (or never, leaving it to arrive once the batches are done).
+    fn run(prefix: io::Result<Vec<u8>>, prefix_len: u64, prefix_after: usize) -> (io::Result<[u8; 32]>, Vec<u8>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p");
+        let file = File::options().read(true).write(true).create_new(true).open(&path).unwrap();
+        let batches: Vec<Vec<u8>> = (0..5u8).map(|i| vec![i; 300_000 + usize::from(i)]).collect();
+        let (ptx, prx) = sync_channel(1);
+        let (tx, rx) = sync_channel(IN_FLIGHT);
+        let (pool_tx, _pool_rx) = sync_channel(IN_FLIGHT + 2);
+        let result = std::thread::scope(|s| {
+            let t = s.spawn(move || drain_file(file, prefix_len, prx, rx, pool_tx));
+            let mut prefix = Some(prefix);
+            for (i, b) in batches.iter().enumerate() {
+                if i == prefix_after {
+                    let _ = ptx.send(prefix.take().unwrap());
+                    // Let the drain see it before the next batch, as a slow scrypt would.
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                // A drain that failed has hung up.
+                let _ = tx.send(b.clone());
+            }
+            drop(tx);
+            if let Some(p) = prefix {
+                let _ = ptx.send(p);
+            }
+            t.join().unwrap()
+        });
+        let on_disk = std::fs::read(&path).unwrap();
+        (
+            result.map(|(_, h, len)| {
+                assert_eq!(len, on_disk.len() as u64);
+                h
+            }),
+            on_disk,
+        )
+    }
+
+    #[test]
+    fn the_hash_covers_the_file_wherever_the_header_arrives() {
+        let prefix = b"age-encryption.org/v1\nheader".to_vec();
+        for after in [0, 1, 3, 5, usize::MAX] {
+            let (h, on_disk) = run(Ok(prefix.clone()), prefix.len() as u64, after);
+            assert!(on_disk.starts_with(&prefix));
+            assert_eq!(h.unwrap(), <[u8; 32]>::from(Sha256::digest(&on_disk)), "prefix after {after} batches");
+        }
+    }
+
+    #[test]
+    fn a_failed_or_misfit_header_fails_the_drain() {
+        let (h, _) = run(Err(io::Error::other("scrypt failed")), 10, 2);
+        assert!(h.is_err());
+        let (h, _) = run(Ok(vec![1; 9]), 10, usize::MAX);
+        assert_eq!(h.unwrap_err().to_string(), "the age header has an unexpected length");
+    }
 }

@@ -17,7 +17,8 @@ use crate::tarw;
 
 /// FAT32 stores a file size in 32 bits.
 const FAT_MAX_FILE: u64 = (1 << 32) - 1;
-/// age: one 16-byte tag per 64 KiB chunk; the header of a scrypt file is ~140 bytes.
+/// age: one 16-byte tag per 64 KiB chunk; the header of a payload is 166 bytes
+/// (docs/payload.md).
 const AGE_CHUNK: u64 = 64 << 10;
 const AGE_HEADER_BOUND: u64 = 512;
 

@@ -13,6 +13,7 @@ use age::DecryptError;
 use rand::Rng;
 use secrecy::SecretString;
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use crate::error::OpenError;
 use crate::label::Label;
@@ -41,9 +42,10 @@ pub struct Opened {
 
 /// Decrypts `payload` with `passphrase` and extracts it into `dest`.
 ///
-/// `dest` must not exist or be an empty directory. With a `label`, the payload's size and
-/// SHA-256 are checked against it first (and its counts and manifest root after
-/// decryption). Extraction goes into a fresh 0700 directory beside `dest` and is renamed
+/// `dest` must not exist or be an empty directory. With a `label`, the payload's size is
+/// checked against it first; its SHA-256 (over every byte of the file, taken as the file
+/// streams into decryption), counts and manifest root before anything is moved into
+/// `dest`. Extraction goes into a fresh 0700 directory beside `dest` and is renamed
 /// into place only after the age stream authenticated to its end and every file matched
 /// the manifest; on any error that directory is removed and `dest` is untouched. Files
 /// are 0600, directories 0700. `progress` receives the file bytes extracted so far.
@@ -100,6 +102,9 @@ pub fn open(
         (unpacked, decryptor.join(), reader.join())
     });
     let panicked = || OpenError::io(payload)(io::Error::other("an opening thread panicked"));
+    // A panicked reader looks like the end of the file to the decryption; it must not
+    // be reported as a truncated payload.
+    let hashed = hashed.map_err(|_| panicked())?;
     let decrypted = decrypted.map_err(|_| panicked())?;
     // Errors in stream order: the archive's own, unless it only saw the decryption fail.
     let unpacked = match (unpacked, decrypted) {
@@ -110,9 +115,9 @@ pub fn open(
     };
     let Unpacked { manifest, manifest_root } = unpacked?;
     let (ciphertext_sha256, ciphertext_len) = match hashed {
-        Ok(Ok(h)) => h,
-        Ok(Err(e)) => return Err(OpenError::io(payload)(e)),
-        Err(_) => return Err(panicked()),
+        Ok(Some(h)) => h,
+        Ok(None) => return Err(OpenError::io(payload)(io::Error::other("the payload was not read to its end"))),
+        Err(e) => return Err(OpenError::io(payload)(e)),
     };
     if let Some(l) = label {
         // The stream ended cleanly and the reader reached the end of the file: every
@@ -183,18 +188,22 @@ fn check_dest(dest: &Path) -> Result<(), OpenError> {
     }
 }
 
+/// A buffer between the stages of opening; plaintext too, so wiped when dropped.
+type Buf = Zeroizing<Vec<u8>>;
+
 /// Buffers in flight between the stages of opening: 4 × 1 MiB, twice.
 const IN_FLIGHT: usize = 4;
 const READ_BUF: usize = 1 << 20;
 
 /// The reading thread: reads the payload to its end, hashing every byte, and sends it on.
-/// Returns the SHA-256 and length of the whole file, or stops quietly when the
-/// decryption side hung up (its own error is the one reported).
+/// Returns the SHA-256 and length of the whole file, or `None` when the decryption side
+/// hung up before the end (its own error is the one reported; a hash of part of the
+/// file must never be taken for the whole).
 fn read_payload(
     mut file: File,
-    tx: SyncSender<io::Result<Vec<u8>>>,
-    pool: Receiver<Vec<u8>>,
-) -> io::Result<([u8; 32], u64)> {
+    tx: SyncSender<io::Result<Buf>>,
+    pool: Receiver<Buf>,
+) -> io::Result<Option<([u8; 32], u64)>> {
     let mut h = Sha256::new();
     let mut len = 0u64;
     loop {
@@ -209,13 +218,13 @@ fn read_payload(
             }
         };
         if n == 0 {
-            return Ok((h.finalize().into(), len));
+            return Ok(Some((h.finalize().into(), len)));
         }
         buf.truncate(n);
         h.update(&buf);
         len += n as u64;
         if tx.send(Ok(buf)).is_err() {
-            return Ok((h.finalize().into(), len));
+            return Ok(None);
         }
     }
 }
@@ -223,16 +232,16 @@ fn read_payload(
 /// The receiving end of a stage's channel, as a reader. `failed` says whether it
 /// passed on an error from upstream.
 struct ChanReader {
-    rx: Receiver<io::Result<Vec<u8>>>,
-    pool: SyncSender<Vec<u8>>,
-    cur: Vec<u8>,
+    rx: Receiver<io::Result<Buf>>,
+    pool: SyncSender<Buf>,
+    cur: Buf,
     pos: usize,
     failed: Rc<Cell<bool>>,
 }
 
 impl ChanReader {
-    fn new(rx: Receiver<io::Result<Vec<u8>>>, pool: SyncSender<Vec<u8>>) -> Self {
-        ChanReader { rx, pool, cur: Vec::new(), pos: 0, failed: Rc::default() }
+    fn new(rx: Receiver<io::Result<Buf>>, pool: SyncSender<Buf>) -> Self {
+        ChanReader { rx, pool, cur: Buf::default(), pos: 0, failed: Rc::default() }
     }
 }
 
@@ -263,7 +272,7 @@ impl Read for ChanReader {
 
 /// The decrypting thread: reads the plaintext to its end (so age authenticates the last
 /// chunk) and sends it on. Returns quietly when the receiving side hung up.
-fn pump<R: Read>(mut plain: R, tx: &SyncSender<io::Result<Vec<u8>>>, pool: Receiver<Vec<u8>>) -> io::Result<()> {
+fn pump<R: Read>(mut plain: R, tx: &SyncSender<io::Result<Buf>>, pool: Receiver<Buf>) -> io::Result<()> {
     loop {
         let mut buf = pool.try_recv().unwrap_or_default();
         buf.resize(READ_BUF, 0);

@@ -10,6 +10,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use chrono::{DateTime, FixedOffset, Timelike};
 use secrecy::SecretString;
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use crate::error::SealError;
 use crate::id::PayloadId;
@@ -131,7 +132,7 @@ fn run<T: Send>(
         let (ct_pool_tx, ct_pool_rx) = sync_channel::<Vec<u8>>(ctout::IN_FLIGHT + 2);
         let writer = scope.spawn(move || drain(ct_rx, ct_pool_tx));
         let (data_tx, data_rx) = sync_channel::<Block>(IN_FLIGHT);
-        let (pool_tx, pool_rx) = sync_channel::<Vec<u8>>(IN_FLIGHT + 2);
+        let (pool_tx, pool_rx) = sync_channel::<Zeroizing<Vec<u8>>>(IN_FLIGHT + 2);
         let reader = scope.spawn(move || read_files(tree, data_tx, pool_rx));
 
         let sealed = (|| {
@@ -154,14 +155,15 @@ fn run<T: Send>(
             Ok::<_, SealError>((manifest, bytes))
         })();
         // Whichever stage failed first is the cause; the others only saw a closed
-        // channel. The reader's error (a changed or unreadable file) comes first, then
-        // the writer's (the media), then ours.
+        // channel. The writer fails only on its own account (the media), while the
+        // reader may still meet a changed file after the writer stopped; so the
+        // writer's error comes first, then the reader's, then ours.
         let read = reader.join();
         let written = writer.join();
         match (read, written, sealed) {
-            (Ok(Err(e)), _, _) => Err(e),
             (Err(_), _, _) | (_, Err(_), _) => Err(out_err(io::Error::other("a sealing thread panicked"))),
-            (Ok(Ok(())), Ok(Err(e)), _) => Err(out_err(e)),
+            (_, Ok(Err(e)), _) => Err(out_err(e)),
+            (Ok(Err(e)), Ok(Ok(_)), _) => Err(e),
             (Ok(Ok(())), Ok(Ok(_)), Err(e)) => Err(e),
             (Ok(Ok(())), Ok(Ok(w)), Ok((manifest, bytes))) => Ok((manifest, bytes, w)),
         }
@@ -179,7 +181,8 @@ fn run<T: Send>(
 
 /// What the reading thread hands to the writer: file data, then the file's digest.
 enum Block {
-    Data(Vec<u8>),
+    /// Plaintext: wiped when the buffer is finally dropped.
+    Data(Zeroizing<Vec<u8>>),
     End([u8; 32]),
 }
 
@@ -191,7 +194,7 @@ fn write_entries<W: Write>(
     tree: &SourceTree,
     tar: &mut TarWriter<W>,
     data: Receiver<Block>,
-    pool: SyncSender<Vec<u8>>,
+    pool: SyncSender<Zeroizing<Vec<u8>>>,
     progress: &dyn Fn(u64),
 ) -> Result<(Vec<ManifestFile>, Vec<String>), SealError> {
     let out_err = |source: io::Error| SealError::Output { source };
@@ -229,7 +232,7 @@ fn write_entries<W: Write>(
 }
 
 /// Reads every file of the tree in order, hashing it, and sends the blocks.
-fn read_files(tree: &SourceTree, data: SyncSender<Block>, pool: Receiver<Vec<u8>>) -> Result<(), SealError> {
+fn read_files(tree: &SourceTree, data: SyncSender<Block>, pool: Receiver<Zeroizing<Vec<u8>>>) -> Result<(), SealError> {
     for e in tree.entries().iter().filter(|e| e.kind == EntryKind::File) {
         let path = tree.root().join(&e.rel);
         let Some(sha) = copy_file(&path, e.size, &data, &pool)? else {
@@ -249,7 +252,7 @@ fn copy_file(
     path: &Path,
     size: u64,
     data: &SyncSender<Block>,
-    pool: &Receiver<Vec<u8>>,
+    pool: &Receiver<Zeroizing<Vec<u8>>>,
 ) -> Result<Option<[u8; 32]>, SealError> {
     let changed = || SealError::SourceChanged { path: path.to_path_buf() };
     // O_NOFOLLOW: a file swapped for a symlink since the scan must not be followed.

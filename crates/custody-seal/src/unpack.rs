@@ -133,7 +133,8 @@ where
     let mut manifest_bytes: Option<Vec<u8>> = None;
     let mut long_name: Option<Vec<u8>> = None;
     let mut pax: Option<Vec<u8>> = None;
-    let mut buf = vec![0u8; 256 << 10];
+    // Plaintext passes through it: wiped when dropped.
+    let mut buf = zeroize::Zeroizing::new(vec![0u8; 256 << 10]);
     let mut done = 0u64;
     {
         // Raw mode: GNU long names and PAX headers come to us as entries, so we bound
