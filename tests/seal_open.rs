@@ -115,16 +115,12 @@ fn r01_a_payload_decrypts_with_stock_age_to_the_original_tree() {
     if !have("age", "r01_a_payload_decrypts_with_stock_age_to_the_original_tree") {
         return;
     }
-    let p = Person::init("新宿区", "山田");
-    let src = p.path("src");
-    sample_tree(&src);
-    let s = seal_ok(&p, &src);
-    let pass_file = p.path("canonical.txt");
-    fs::write(&pass_file, canonical_passphrase(&s.notice)).unwrap();
+    let (p, src, s, pass_file) = sealed_for_stock_age();
     let tar = p.path("payload.tar");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/age_decrypt.py");
-    let st = StdCommand::new("python3").arg(script).arg(&pass_file).arg(&s.payload).arg(&tar).status().unwrap();
-    assert!(st.success(), "stock age -d failed");
+    assert!(
+        stock_age(&pass_file, &["-d".as_ref(), "-o".as_ref(), tar.as_ref(), s.payload.as_ref()], None),
+        "stock age -d failed"
+    );
     let out_dir = p.path("untarred");
     fs::create_dir(&out_dir).unwrap();
     let st = StdCommand::new("tar").arg("-xf").arg(&tar).arg("-C").arg(&out_dir).status().unwrap();
@@ -136,6 +132,29 @@ fn r01_a_payload_decrypts_with_stock_age_to_the_original_tree() {
     assert_eq!(sha256_hex(&manifest), s.json["manifest_root"].as_str().unwrap());
     fs::remove_file(&manifest_path).unwrap();
     assert_same_tree(&src, &out_dir);
+}
+
+/// A sealed sample tree and a file holding its canonical passphrase (what stock age is
+/// given), for the tests that use stock age.
+fn sealed_for_stock_age() -> (Person, PathBuf, Sealed, PathBuf) {
+    let p = Person::init("新宿区", "山田");
+    let src = p.path("src");
+    sample_tree(&src);
+    let s = seal_ok(&p, &src);
+    let pass_file = p.path("canonical.txt");
+    fs::write(&pass_file, canonical_passphrase(&s.notice)).unwrap();
+    (p, src, s, pass_file)
+}
+
+/// Runs stock `age ARGS` with the passphrase in `pass_file` typed at its prompt.
+fn stock_age(pass_file: &Path, args: &[&std::ffi::OsStr], stdin: Option<&Path>) -> bool {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/age_pty.py");
+    let mut c = StdCommand::new("python3");
+    c.arg(script).arg(pass_file).arg("age").args(args);
+    if let Some(f) = stdin {
+        c.stdin(fs::File::open(f).unwrap());
+    }
+    c.status().unwrap().success()
 }
 
 fn sha256_hex(data: &[u8]) -> String {
@@ -426,12 +445,7 @@ fn open_names_an_unsafe_entry_in_the_users_language() {
     if !have("age", "open_names_an_unsafe_entry_in_the_users_language") {
         return;
     }
-    let p = Person::init("新宿区", "山田");
-    let src = p.path("src");
-    sample_tree(&src);
-    let s = seal_ok(&p, &src);
-    let pass_file = p.path("canonical.txt");
-    fs::write(&pass_file, canonical_passphrase(&s.notice)).unwrap();
+    let (p, _, s, pass_file) = sealed_for_stock_age();
     let tar = p.path("hostile.tar");
     let st = StdCommand::new("python3")
         .arg("-c")
@@ -447,16 +461,10 @@ fn open_names_an_unsafe_entry_in_the_users_language() {
         .unwrap();
     assert!(st.success());
     let hostile = p.path("hostile.age");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/age_pty.py");
-    let st = StdCommand::new("python3")
-        .arg(script)
-        .arg(&pass_file)
-        .args(["age", "-p", "-o"])
-        .arg(&hostile)
-        .stdin(fs::File::open(&tar).unwrap())
-        .status()
-        .unwrap();
-    assert!(st.success(), "stock age -p failed");
+    assert!(
+        stock_age(&pass_file, &["-p".as_ref(), "-o".as_ref(), hostile.as_ref()], Some(&tar)),
+        "stock age -p failed"
+    );
 
     for (lang, words) in [("ja", "シンボリックリンク"), ("en", "a symbolic link")] {
         let dest = p.path(&format!("work-{lang}"));
