@@ -71,6 +71,45 @@ fn without_a_terminal_wipe_needs_yes_and_changes_nothing() {
 }
 
 #[test]
+fn a_wrong_key_passphrase_stops_the_wipe_before_anything_is_touched() {
+    // The key is decrypted in the background while the contents are hashed; the
+    // engine must still stop before its first overwrite, leave no journal, and the
+    // error must be the usual one.
+    let p = Person::init("株式会社サンプル", "佐藤");
+    let work = p.path("work");
+    tree(&work);
+    fs::write(work.join("big.bin"), vec![0x5au8; 24 << 20]).unwrap();
+    let before: Vec<(String, Vec<u8>)> = list_tree(&work)
+        .into_iter()
+        .map(|rel| {
+            let data = fs::read(work.join(&rel)).unwrap_or_default();
+            (rel, data)
+        })
+        .collect();
+    let wrong = p.path("wrong-pass.txt");
+    fs::write(&wrong, "not the key passphrase\n").unwrap();
+    let out =
+        p.cmd().args(["--json", "wipe", "--yes", "--key-passphrase-file"]).arg(&wrong).arg(&work).output().unwrap();
+    assert_exit(&out, 4);
+    assert_eq!(json(&out)["error"]["code"], "wrong-key-passphrase", "{}", stdout(&out));
+    let after: Vec<(String, Vec<u8>)> = list_tree(&work)
+        .into_iter()
+        .map(|rel| {
+            let data = fs::read(work.join(&rel)).unwrap_or_default();
+            (rel, data)
+        })
+        .collect();
+    assert!(before == after, "names and contents are untouched");
+    let journals = fs::read_dir(p.home.join("journal")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(journals, 0, "no journal is left behind");
+    assert_eq!(p.ledger_lines().len(), 1, "nothing is recorded");
+    // The right passphrase then erases the tree as usual.
+    let out = p.cmd().args(["--json", "wipe", "--yes"]).arg(&work).output().unwrap();
+    assert_ok(&out);
+    assert!(!work.exists());
+}
+
+#[test]
 fn wipe_refuses_root_home_system_directories_and_the_custody_home() {
     let p = Person::init("株式会社サンプル", "佐藤");
     let home_dir = std::env::var("HOME").unwrap_or_else(|_| "/root".into());

@@ -2,7 +2,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use custody_lifecycle::{execute_wipe, outcome_name, plan_wipe, Planned, WipeJob, WipeRequest};
+use custody_lifecycle::{execute_wipe_unlocking, outcome_name, plan_wipe, Planned, WipeJob, WipeRequest};
 use custody_wipe::{Caveat, Method, Outcome, Phase, Progress, VerifyMode, Warning};
 use indicatif::ProgressBar;
 use serde_json::json;
@@ -20,6 +20,14 @@ pub fn run(cli: &Cli, a: &WipeArgs, out: &Output) -> Result<(), CliError> {
         VerifyArg::None => VerifyMode::None,
     };
     let home = super::open_home(cli)?;
+    // With the key passphrase in a file, decrypting the key (a deliberately slow KDF)
+    // starts now, in the background, while the plan is made and the contents are
+    // hashed; the engine waits for it before it overwrites anything. A wrong or
+    // unreadable passphrase is still reported before anything is touched, and as
+    // before after the plan's own errors. A prompt keeps its place after the summary.
+    let early = (!a.dry_run && passphrase_in_file(cli)).then(|| {
+        secret::key_passphrase(out, cli.key_passphrase_file.as_deref(), false).map(|p| home.unlock_in_background(p))
+    });
     let req = WipeRequest {
         paths: a.paths.clone(),
         device: a.device.clone(),
@@ -43,9 +51,10 @@ pub fn run(cli: &Cli, a: &WipeArgs, out: &Output) -> Result<(), CliError> {
     if !a.yes {
         confirm(out)?;
     }
-    let pass = secret::key_passphrase(out, cli.key_passphrase_file.as_deref(), false)?;
-    let session = home.unlock(&pass)?;
-    drop(pass);
+    let unlock = match early {
+        Some(pending) => pending?,
+        None => home.unlock_in_background(secret::key_passphrase(out, cli.key_passphrase_file.as_deref(), false)?),
+    };
 
     let cancel = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
@@ -54,8 +63,9 @@ pub fn run(cli: &Cli, a: &WipeArgs, out: &Output) -> Result<(), CliError> {
         let _ = signal_hook::flag::register(sig, Arc::clone(&cancel));
     }
     let bar = BarProgress::new(out);
-    let report = execute_wipe(&session, &job, &bar, &cancel, a.record.as_deref())?;
+    let report = execute_wipe_unlocking(&home, unlock, &job, &bar, &cancel, a.record.as_deref());
     bar.finish();
+    let report = report?;
 
     let mut lines = vec![
         out.t(match report.outcome {
@@ -107,6 +117,12 @@ pub fn run(cli: &Cli, a: &WipeArgs, out: &Output) -> Result<(), CliError> {
         Outcome::SomeFailed => Err(CliError::WipePartial { failed: report.failed, total: report.items }),
         Outcome::Interrupted => Err(CliError::Interrupted),
     }
+}
+
+/// Whether the key passphrase comes from a file (`--key-passphrase-file` or the path
+/// in CUSTODY_KEY_PASSPHRASE_FILE) rather than a prompt.
+fn passphrase_in_file(cli: &Cli) -> bool {
+    cli.key_passphrase_file.is_some() || std::env::var_os("CUSTODY_KEY_PASSPHRASE_FILE").is_some_and(|v| !v.is_empty())
 }
 
 fn confirm(out: &Output) -> Result<(), CliError> {

@@ -10,7 +10,9 @@
 
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
 
 use custody_keys::{KeyId, PublicKey, SecretKey};
 use custody_ledger::{Appended, Ledger, Signer};
@@ -201,20 +203,130 @@ impl Home {
 
     /// Decrypts the secret key: every step that records something needs it.
     pub fn unlock(&self, key_passphrase: &SecretString) -> Result<Session<'_>, Error> {
-        let path = self.root.join(SECRET);
-        let text = zeroize::Zeroizing::new(fs::read_to_string(&path).map_err(Error::io(&path))?);
-        let secret = match SecretKey::from_encrypted_minisign(&text, key_passphrase) {
-            Ok(s) => s,
-            Err(custody_keys::KeyError::WrongPassphrase) => return Err(Error::WrongKeyPassphrase),
-            Err(e) => return Err(e.into()),
-        };
-        if secret.key_id() != self.key_id() {
-            return Err(Error::HomeDamaged {
-                path: self.root.clone(),
-                what: format!("{SECRET} is key {}, {PUBLIC} is {}", secret.key_id(), self.key_id()),
-            });
-        }
+        let secret = decrypt_secret(&self.root, self.key_id(), key_passphrase)?;
         Ok(Session { home: self, secret })
+    }
+
+    /// Starts decrypting the secret key on a thread of its own and returns at once.
+    /// The KDF takes most of a second of one core; a caller with read-only work to do
+    /// first (the content hashes of a wipe) does it meanwhile and waits for the key
+    /// before anything that must not happen with a wrong passphrase. The passphrase
+    /// moves into the thread and is zeroized there when the KDF is done.
+    pub fn unlock_in_background(&self, key_passphrase: SecretString) -> PendingUnlock {
+        let shared = Arc::new(UnlockShared { state: Mutex::new(UnlockState::Running), done: Condvar::new() });
+        let root = self.root.clone();
+        let key_id = self.key_id();
+        let theirs = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            let r = std::panic::catch_unwind(AssertUnwindSafe(|| decrypt_secret(&root, key_id, &key_passphrase)));
+            drop(key_passphrase);
+            let state = match r {
+                Ok(r) => UnlockState::Done(Box::new(r)),
+                Err(panic) => UnlockState::Panicked(panic),
+            };
+            // A poisoned lock cannot happen: no code panics while holding it.
+            if let Ok(mut s) = theirs.state.lock() {
+                *s = state;
+            }
+            theirs.done.notify_all();
+        });
+        PendingUnlock { shared }
+    }
+}
+
+fn decrypt_secret(root: &Path, key_id: KeyId, key_passphrase: &SecretString) -> Result<SecretKey, Error> {
+    let path = root.join(SECRET);
+    let text = zeroize::Zeroizing::new(fs::read_to_string(&path).map_err(Error::io(&path))?);
+    let secret = match SecretKey::from_encrypted_minisign(&text, key_passphrase) {
+        Ok(s) => s,
+        Err(custody_keys::KeyError::WrongPassphrase) => return Err(Error::WrongKeyPassphrase),
+        Err(e) => return Err(e.into()),
+    };
+    if secret.key_id() != key_id {
+        return Err(Error::HomeDamaged {
+            path: root.to_path_buf(),
+            what: format!("{SECRET} is key {}, {PUBLIC} is {}", secret.key_id(), key_id),
+        });
+    }
+    Ok(secret)
+}
+
+enum UnlockState {
+    Running,
+    Done(Box<Result<SecretKey, Error>>),
+    Panicked(Box<dyn std::any::Any + Send>),
+    Taken,
+}
+
+struct UnlockShared {
+    state: Mutex<UnlockState>,
+    done: Condvar,
+}
+
+impl UnlockShared {
+    fn wait(&self) -> std::sync::MutexGuard<'_, UnlockState> {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        while matches!(*s, UnlockState::Running) {
+            s = self.done.wait(s).unwrap_or_else(|p| p.into_inner());
+        }
+        s
+    }
+}
+
+/// A key being decrypted in the background (see [`Home::unlock_in_background`]).
+pub struct PendingUnlock {
+    shared: Arc<UnlockShared>,
+}
+
+impl std::fmt::Debug for PendingUnlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingUnlock").finish_non_exhaustive()
+    }
+}
+
+impl PendingUnlock {
+    /// A handle that can be asked whether the key is ready and waited on, from any
+    /// thread, without access to the key itself.
+    pub fn watch(&self) -> UnlockWatch {
+        UnlockWatch { shared: Arc::clone(&self.shared) }
+    }
+
+    /// Waits for the key: the session, or why the key could not be unlocked.
+    pub fn into_session(self, home: &Home) -> Result<Session<'_>, Error> {
+        let mut s = self.shared.wait();
+        match std::mem::replace(&mut *s, UnlockState::Taken) {
+            UnlockState::Done(r) => (*r).map(|secret| Session { home, secret }),
+            UnlockState::Panicked(p) => {
+                drop(s);
+                std::panic::resume_unwind(p)
+            }
+            // Only `into_session`, which consumes the one PendingUnlock, takes the key.
+            UnlockState::Running | UnlockState::Taken => Err(Error::WrongKeyPassphrase),
+        }
+    }
+}
+
+/// See [`PendingUnlock::watch`].
+#[derive(Clone)]
+pub struct UnlockWatch {
+    shared: Arc<UnlockShared>,
+}
+
+impl std::fmt::Debug for UnlockWatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnlockWatch").field("finished", &self.is_finished()).finish()
+    }
+}
+
+impl UnlockWatch {
+    /// Whether the KDF is done (successfully or not).
+    pub fn is_finished(&self) -> bool {
+        !matches!(*self.shared.state.lock().unwrap_or_else(|p| p.into_inner()), UnlockState::Running)
+    }
+
+    /// Blocks until the KDF is done; whether the key was unlocked.
+    pub fn wait(&self) -> bool {
+        matches!(&*self.shared.wait(), UnlockState::Done(r) if r.is_ok())
     }
 }
 

@@ -28,14 +28,14 @@ mod seal;
 mod wipe;
 
 pub use error::Error;
-pub use home::{Home, Person, Role, Session};
+pub use home::{Home, PendingUnlock, Person, Role, Session, UnlockWatch};
 pub use ledger_check::{verify_ledger, LedgerReport};
 pub use machine::Machine;
 pub use open::{open_delivery, read_passphrase_file, OpenReport, OpenRequest};
 pub use seal::{seal_delivery, SealReport, SealRequest};
 pub use wipe::{
-    assurance_name, execute_wipe, outcome_name, plan_wipe, ItemProblem, PayloadRef, Planned, WipeJob, WipeReport,
-    WipeRequest,
+    assurance_name, execute_wipe, execute_wipe_unlocking, outcome_name, plan_wipe, ItemProblem, PayloadRef, Planned,
+    WipeJob, WipeReport, WipeRequest,
 };
 
 /// The tool's name and version as recorded in ledgers and records.

@@ -5,16 +5,19 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use custody_seal::Label;
 use custody_wipe::{
-    Assurance, DevicePlan, ErasureRecord, ItemResult, Method, Outcome, Plan, Problem, Progress, VerifyMode, WipeOptions,
+    Assurance, DevicePlan, ErasureRecord, Gate, GateRef, ItemResult, Method, Outcome, Plan, Problem, Progress,
+    VerifyMode, WipeOptions,
 };
 use serde::Serialize;
 use serde_json::{json, Map};
 use sha2::{Digest, Sha256};
 
 use crate::fsutil::write_atomic;
+use crate::home::{PendingUnlock, UnlockWatch};
 use crate::{Error, Home, Session};
 
 #[derive(Debug, Clone)]
@@ -114,10 +117,62 @@ pub fn execute_wipe(
     cancel: &AtomicBool,
     record_out: Option<&Path>,
 ) -> Result<WipeReport, Error> {
-    let record = match &job.planned {
-        Planned::Files(plan) => custody_wipe::execute(plan, &job.opts, progress, cancel)?,
-        Planned::Device(plan) => custody_wipe::execute_device(plan, &job.opts, progress, cancel)?,
-    };
+    let record = erase(&job.planned, &job.opts, progress, cancel)?;
+    finish(session, job, record, record_out)
+}
+
+/// [`execute_wipe`] while the key is still being unlocked: the engine does its
+/// read-only work (content hashes) meanwhile and waits for the key before its first
+/// destructive step. A wrong key passphrase stops it there with nothing touched, and
+/// is returned as the same error [`Home::unlock`] gives.
+pub fn execute_wipe_unlocking(
+    home: &Home,
+    unlock: PendingUnlock,
+    job: &WipeJob,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+    record_out: Option<&Path>,
+) -> Result<WipeReport, Error> {
+    let mut opts = job.opts.clone();
+    opts.gate = Some(GateRef(Arc::new(KeyGate(unlock.watch()))));
+    let erased = erase(&job.planned, &opts, progress, cancel);
+    // The key signs the ledger entry whatever the engine did; when it could not be
+    // unlocked, that is the error to report.
+    let session = unlock.into_session(home)?;
+    finish(&session, job, erased?, record_out)
+}
+
+/// The engine's gate: open once the key is unlocked, closed if it cannot be.
+struct KeyGate(UnlockWatch);
+
+impl Gate for KeyGate {
+    fn ready(&self) -> bool {
+        self.0.is_finished()
+    }
+    fn wait(&self) -> bool {
+        self.0.wait()
+    }
+}
+
+fn erase(
+    planned: &Planned,
+    opts: &WipeOptions,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<ErasureRecord, Error> {
+    Ok(match planned {
+        Planned::Files(plan) => custody_wipe::execute(plan, opts, progress, cancel)?,
+        Planned::Device(plan) => custody_wipe::execute_device(plan, opts, progress, cancel)?,
+    })
+}
+
+/// Keeps the record and appends the signed `erased` entry.
+fn finish(
+    session: &Session<'_>,
+    job: &WipeJob,
+    record: ErasureRecord,
+    record_out: Option<&Path>,
+) -> Result<WipeReport, Error> {
     let bytes = record.to_json();
     let record_sha256 = hex::encode(Sha256::digest(&bytes));
     let home = session.home();

@@ -1,5 +1,5 @@
 //! Drives the library for bench/wipe.sh until the CLI exists:
-//! `wipe_bench [--method M] [--verify V] [--device] [--record OUT] PATH...` wipes and prints one line
+//! `wipe_bench [--method M] [--verify V] [--device] [--record OUT] [--journal J] PATH...` wipes and prints one line
 //! of JSON with the elapsed time and the outcome.
 
 use std::path::PathBuf;
@@ -77,6 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--verify" => opts.verify = args.next().ok_or("--verify needs a value")?.parse()?,
             "--device" => device = true,
             "--record" => record_out = Some(args.next().ok_or("--record needs a path")?.into()),
+            "--journal" => opts.journal = Some(args.next().ok_or("--journal needs a path")?.into()),
             _ => paths.push(PathBuf::from(a)),
         }
     }

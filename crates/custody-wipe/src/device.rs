@@ -200,6 +200,12 @@ pub fn execute_device(
     };
     let mut info = plan.info.clone();
     let mut interrupted = false;
+    // Nothing to read first on a device: wait for the caller's permission right away.
+    if let Some(g) = &opts.gate {
+        if !g.0.wait() {
+            return Err(WipeError::GateClosed);
+        }
+    }
     'run: {
         for (n, pass) in passes.iter().enumerate() {
             progress.phase(Phase::Overwriting { pass: n as u32 + 1, of: passes.len() as u32 }, size);

@@ -70,6 +70,10 @@ pub enum WipeError {
     Random(String),
     #[error("unknown method {name:?} (expected zero, random, nist-clear, dod-3 or vsitr)")]
     UnknownMethod { name: String },
+    /// The caller's [`crate::Gate`] refused before the first destructive step: nothing
+    /// was overwritten or removed, and a journal this run created is gone again.
+    #[error("stopped before anything was touched: the caller withdrew permission")]
+    GateClosed,
     #[error("unknown verification mode {name:?} (expected full, sample or none)")]
     UnknownVerifyMode { name: String },
 }

@@ -24,6 +24,7 @@
 mod device;
 mod engine;
 mod error;
+mod gate;
 mod guard;
 pub mod journal;
 mod method;
@@ -39,6 +40,7 @@ mod work;
 pub use device::{execute_device, plan_device, DevicePlan};
 pub use engine::execute;
 pub use error::{RefuseReason, WipeError};
+pub use gate::{Gate, GateRef};
 pub use guard::parse_fdinfo_flags;
 pub use method::{Method, Pass, VerifyMode};
 pub use mounts::{Caveat, FsInfo};

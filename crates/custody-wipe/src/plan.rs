@@ -27,6 +27,8 @@ pub struct WipeOptions {
     pub operator: String,
     /// Journal for interrupted runs; a re-run with the same journal completes the job.
     pub journal: Option<PathBuf>,
+    /// Waited on once before the first destructive step; `None` means go ahead.
+    pub gate: Option<crate::GateRef>,
 }
 
 impl WipeOptions {
@@ -40,6 +42,7 @@ impl WipeOptions {
             notice_destroyed: false,
             operator: operator.into(),
             journal: None,
+            gate: None,
         }
     }
 }

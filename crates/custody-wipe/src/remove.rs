@@ -1,6 +1,7 @@
 //! Removing names: rename to a random name of the same length (so that filesystems
 //! that rewrite the entry in place lose the original), then unlink.
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
@@ -12,8 +13,10 @@ use crate::work::problem;
 
 /// A random, unused name with as many bytes as `old`, from [a-z0-9] so that every
 /// filesystem (FAT included, which folds case) accepts it unchanged. Short names can
-/// collide with siblings: after a few tries the name grows by a byte.
-pub(crate) fn random_name(old: &Path) -> Result<PathBuf, Problem> {
+/// collide with siblings: after a few tries the name grows by a byte. Names are
+/// picked for a whole batch before the first rename, so a name already given to
+/// another item (`taken`, which the new name joins) counts as used too.
+pub(crate) fn random_name(old: &Path, taken: &mut HashSet<PathBuf>) -> Result<PathBuf, Problem> {
     const ALPHABET: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut n = old.file_name().map(|n| n.len()).unwrap_or(8).max(1);
     for attempt in 0..64 {
@@ -25,7 +28,8 @@ pub(crate) fn random_name(old: &Path) -> Result<PathBuf, Problem> {
         // 256 % 36 != 0 gives a slight bias; irrelevant for a throwaway name.
         let name: Vec<u8> = raw.iter().map(|b| ALPHABET[(*b as usize) % 36]).collect();
         let candidate = old.with_file_name(OsString::from_vec(name));
-        if std::fs::symlink_metadata(&candidate).is_err() {
+        if !taken.contains(&candidate) && std::fs::symlink_metadata(&candidate).is_err() {
+            taken.insert(candidate.clone());
             return Ok(candidate);
         }
     }

@@ -362,3 +362,86 @@ fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
     assert!(!root.exists());
     assert!(!journal.exists());
 }
+
+/// A gate that opens (or closes) after it has been asked `ready` a few times, so the
+/// engine hashes ahead meanwhile.
+struct SlowGate {
+    open: bool,
+    asked: AtomicU64,
+    waited: AtomicU64,
+}
+
+impl Gate for SlowGate {
+    fn ready(&self) -> bool {
+        self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 5
+    }
+    fn wait(&self) -> bool {
+        self.waited.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.open
+    }
+}
+
+fn gated_tree(root: &Path) {
+    // More than one batch (512 files), so later batches are hashed ahead.
+    for i in 0..1100 {
+        let d = root.join(format!("d{}", i % 7));
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join(format!("f{i}")), format!("content {i} ").repeat(i % 50 + 1)).unwrap();
+    }
+}
+
+#[test]
+fn a_closed_gate_stops_the_run_before_anything_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("w");
+    gated_tree(&root);
+    std::os::unix::fs::symlink("/etc/hostname", root.join("link")).unwrap();
+    let before = walk(&root);
+    let journal = dir.path().join("wipe.json.partial");
+    let gate = std::sync::Arc::new(SlowGate { open: false, asked: AtomicU64::new(0), waited: AtomicU64::new(0) });
+    let mut o = opts();
+    o.journal = Some(journal.clone());
+    o.gate = Some(GateRef(gate.clone()));
+    let p = plan(std::slice::from_ref(&root), &o).unwrap();
+    let r = execute(&p, &o, &NoProgress, &AtomicBool::new(false));
+    assert!(matches!(r, Err(WipeError::GateClosed)), "{:?}", r.map(|r| r.outcome()));
+    assert_eq!(walk(&root), before, "names and contents untouched");
+    assert!(root.join("link").symlink_metadata().is_ok());
+    assert!(!journal.exists(), "the journal this run created is gone");
+    assert_eq!(gate.waited.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    // Nothing but a directory and a symlink: the gate still comes first.
+    let other = dir.path().join("o");
+    std::fs::create_dir(&other).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", other.join("link")).unwrap();
+    let p = plan(std::slice::from_ref(&other), &o).unwrap();
+    assert!(matches!(execute(&p, &o, &NoProgress, &AtomicBool::new(false)), Err(WipeError::GateClosed)));
+    assert!(other.join("link").symlink_metadata().is_ok());
+}
+
+#[test]
+fn hashes_taken_ahead_while_the_gate_is_pending_are_the_contents() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("w");
+    gated_tree(&root);
+    let mut want: Vec<String> = walk(&root).iter().map(|(_, c)| hex::encode(Sha256::digest(c))).collect();
+    want.sort();
+    let gate = std::sync::Arc::new(SlowGate { open: true, asked: AtomicU64::new(0), waited: AtomicU64::new(0) });
+    let mut o = opts();
+    o.journal = Some(dir.path().join("wipe.json.partial"));
+    o.gate = Some(GateRef(gate.clone()));
+    let rec = wipe(std::slice::from_ref(&root), &o);
+    assert_eq!(rec.outcome(), Outcome::AllErased);
+    assert!(gate.asked.load(std::sync::atomic::Ordering::SeqCst) > 5, "hashed ahead while pending");
+    assert_eq!(gate.waited.load(std::sync::atomic::Ordering::SeqCst), 1, "waited on once");
+    let mut got: Vec<String> = rec
+        .items
+        .iter()
+        .filter(|i| i.kind == ItemKind::File)
+        .map(|i| i.content_sha256.clone().expect("hash"))
+        .collect();
+    got.sort();
+    assert_eq!(got, want);
+    assert!(!root.exists());
+}

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{par_slots, syncfs_reaches_storage, Run, Slot, BATCH_BYTES, BATCH_FILES, FEW};
+use super::{par_io, par_slots, syncfs_reaches_storage, Run, Slot, BATCH_BYTES, BATCH_FILES, FEW};
 use crate::journal::{Entry, Stage};
 use crate::method::PassFiller;
 use crate::record::{self, ItemResult, Problem};
@@ -29,7 +29,7 @@ impl Run<'_> {
                 bytes += self.plan.items[todo[end]].size;
                 end += 1;
             }
-            if self.batch(&todo[start..end], progress, cancel)? {
+            if self.batch(&todo[start..end], &todo[end..], progress, cancel)? {
                 return Ok(true);
             }
             start = end;
@@ -38,9 +38,11 @@ impl Run<'_> {
     }
 
     /// One batch of files through every stage. Returns whether it was cancelled.
+    /// `ahead` lists the files of later batches, hashed ahead while the gate is pending.
     pub(super) fn batch(
         &mut self,
         idxs: &[usize],
+        ahead: &[usize],
         progress: &dyn Progress,
         cancel: &AtomicBool,
     ) -> Result<bool, WipeError> {
@@ -63,8 +65,16 @@ impl Run<'_> {
             })
             .collect();
 
-        // Hashing, and the check that each file is still the one planned.
-        progress.phase(Phase::Hashing, slots.iter().filter(|s| s.stage.is_none()).map(|s| s.item.size).sum());
+        // Hashing, and the check that each file is still the one planned. A file hashed
+        // ahead is checked here like the others: its size and mtime still being the
+        // planned ones is what ties the early hash to the content about to go.
+        for s in slots.iter_mut().filter(|s| s.stage.is_none()) {
+            s.sha = self.prehashed.remove(&s.idx);
+        }
+        progress.phase(
+            Phase::Hashing,
+            slots.iter().filter(|s| s.stage.is_none() && s.sha.is_none()).map(|s| s.item.size).sum(),
+        );
         par_slots(&mut slots, |s, b| {
             if cancel.load(Ordering::SeqCst) {
                 s.cancelled = true;
@@ -73,7 +83,7 @@ impl Run<'_> {
             let it = s.item;
             match work::open_checked(&it.path, it.dev, it.ino, it.size, it.mtime) {
                 Ok(f) => {
-                    if s.stage.is_none() {
+                    if s.stage.is_none() && s.sha.is_none() {
                         match work::hash_by_name(&it.path, it.ino, it.size, &mut b.0, progress) {
                             Ok(h) => s.sha = Some(hex::encode(h)),
                             Err(p) => s.problem = Some(p),
@@ -104,6 +114,9 @@ impl Run<'_> {
         self.journal(entries)?;
         let any_cancelled = slots.iter().any(|s| s.cancelled);
         slots.retain(|s| s.file.is_some());
+        if !slots.is_empty() {
+            self.pass_gate(ahead, progress, cancel)?;
+        }
 
         // Overwrite, pass by pass; each pass but the last is made durable before the
         // next is written, so the media really sees every pass.
@@ -181,7 +194,6 @@ impl Run<'_> {
                 }
             });
         }
-        let mut entries = Vec::new();
         for s in &slots {
             if let Some(p) = &s.problem {
                 self.fail(s.idx, p.clone());
@@ -191,28 +203,43 @@ impl Run<'_> {
                 }
             } else {
                 self.recs[s.idx].verification = s.verification.clone();
-                if s.stage.is_none_or(|st| st < Stage::Verified) {
-                    entries.push(self.entry(s.idx, Stage::Verified, None));
-                }
             }
         }
-        self.journal(entries)?;
 
-        // Only now may names go: truncate, journal the random names, rename, unlink.
+        // Only now may names go. The random names are journalled together with the
+        // verification ("renaming" implies "verified"), in one durable append before
+        // anything is truncated; then truncate, rename and unlink.
         progress.phase(Phase::Removing, slots.len() as u64);
         let mut renames = Vec::new();
+        let mut taken = HashSet::new();
         for s in slots.iter_mut().filter(|s| s.problem.is_none()) {
-            if let Some(f) = s.file.take() {
-                if let Err(e) = f.set_len(0) {
-                    s.problem = Some(work::problem("truncate", &e));
-                    continue;
-                }
-            }
-            match remove::random_name(&s.item.path) {
+            match remove::random_name(&s.item.path, &mut taken) {
                 Ok(n) => renames.push((s.idx, n)),
                 Err(p) => s.problem = Some(p),
             }
         }
+        let mut entries: Vec<Entry> =
+            renames.iter().map(|(i, n)| self.entry(*i, Stage::Renaming, Some(n.as_path()))).collect();
+        // Verified but not renamed (no free random name): the next run need not
+        // overwrite it again.
+        for s in slots.iter().filter(|s| s.problem.is_some() && s.verification.is_some()) {
+            if s.stage.is_none_or(|st| st < Stage::Verified) {
+                entries.push(self.entry(s.idx, Stage::Verified, None));
+            }
+        }
+        self.journal(entries)?;
+        // Truncation frees the blocks, which on filesystems mounted with `discard`
+        // waits for the device; spread over more threads than cores, the waits overlap.
+        par_io(&mut slots, |s| {
+            if s.problem.is_some() {
+                return;
+            }
+            if let Some(f) = s.file.take() {
+                if let Err(e) = f.set_len(0) {
+                    s.problem = Some(work::problem("truncate", &e));
+                }
+            }
+        });
         for s in &slots {
             if let Some(p) = &s.problem {
                 if self.recs[s.idx].result != ItemResult::Failed {
@@ -220,7 +247,8 @@ impl Run<'_> {
                 }
             }
         }
-        self.rename_and_unlink(&renames, false, progress)?;
+        renames.retain(|(i, _)| self.recs[*i].result != ItemResult::Failed);
+        self.unlink_journalled(&renames, false, progress)?;
         Ok(any_cancelled)
     }
 }

@@ -9,7 +9,7 @@ mod names;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use crate::journal::{Entry, Journal, Stage};
@@ -63,6 +63,38 @@ fn par_slots<T: Send>(slots: &mut [T], f: impl Fn(&mut T, &mut Bufs) + Sync) {
     });
 }
 
+/// Run `f` on every item with more threads than cores: for steps that mostly wait
+/// (truncation and unlinking wait for the filesystem journal and, with `discard`, for
+/// the device), so the waits overlap.
+fn par_io<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
+    const IO_THREADS: usize = 8;
+    let n = IO_THREADS.min(items.len());
+    if n <= 1 {
+        items.iter_mut().for_each(f);
+        return;
+    }
+    let queue = Mutex::new(items.iter_mut());
+    std::thread::scope(|sc| {
+        for _ in 0..n {
+            sc.spawn(|| loop {
+                let next = match queue.lock() {
+                    Ok(mut q) => q.next(),
+                    Err(_) => None,
+                };
+                match next {
+                    Some(t) => f(t),
+                    None => break,
+                }
+            });
+        }
+    });
+}
+
+/// While the gate is pending, files of later batches are hashed ahead in steps of at
+/// most this many files or bytes, checking the gate between steps.
+const AHEAD_FILES: usize = 64;
+const AHEAD_BYTES: u64 = 64 << 20;
+
 struct Slot<'a> {
     idx: usize,
     item: &'a PlannedItem,
@@ -85,6 +117,11 @@ struct Run<'p> {
     stages: Vec<Option<Stage>>,
     /// Durability handles, one directory per filesystem.
     sync_dirs: HashMap<u64, File>,
+    /// Content hashes taken ahead while the gate was pending, by item index.
+    prehashed: HashMap<usize, String>,
+    gate_passed: bool,
+    /// "done" entries waiting for the journal's next append (see `unlink_journalled`).
+    deferred: Vec<Entry>,
 }
 
 fn caveats_of(plan: &Plan, dev: u64) -> Vec<Caveat> {
@@ -121,6 +158,27 @@ fn names_residue(caveats: &[Caveat]) -> NameResidue {
 }
 
 impl Run<'_> {
+    /// Files, other names, directories; whether the run was interrupted. The gate is
+    /// passed before the first destructive step, or at the end if there was none, so
+    /// that a closed gate always stops the run the same way.
+    fn destroy(&mut self, progress: &dyn Progress, cancel: &AtomicBool) -> Result<bool, WipeError> {
+        let plan = self.plan;
+        if self.files(progress, cancel)? {
+            return Ok(true);
+        }
+        let erased: HashSet<(u64, u64)> = plan
+            .items
+            .iter()
+            .zip(&self.recs)
+            .filter(|(it, r)| it.kind == ItemKind::File && !it.alias && r.result == ItemResult::Erased)
+            .map(|(it, _)| (it.dev, it.ino))
+            .collect();
+        self.names(&erased, progress)?;
+        let interrupted = self.dirs(progress, cancel)?;
+        self.pass_gate(&[], progress, cancel)?;
+        Ok(interrupted)
+    }
+
     fn base_record(&self, it: &PlannedItem) -> ItemRecord {
         ItemRecord {
             path_hmac: self.key.hash_path(&it.path),
@@ -146,10 +204,80 @@ impl Run<'_> {
         r.still_reachable = true;
     }
 
+    /// Append entries, with the queued "done" entries in front, under one fsync.
     fn journal(&mut self, entries: Vec<Entry>) -> Result<(), WipeError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut all = std::mem::take(&mut self.deferred);
+        all.extend(entries);
         match self.journal.as_mut() {
-            Some(j) => j.append(&entries),
+            Some(j) => j.append(&all),
             None => Ok(()),
+        }
+    }
+
+    fn flush_journal(&mut self) -> Result<(), WipeError> {
+        let all = std::mem::take(&mut self.deferred);
+        if all.is_empty() {
+            return Ok(());
+        }
+        match self.journal.as_mut() {
+            Some(j) => j.append(&all),
+            None => Ok(()),
+        }
+    }
+
+    /// Wait at the caller's gate, once, before the first destructive step. While it is
+    /// still pending, the files in `ahead` (later batches) are hashed: read-only work
+    /// that the batches would do anyway.
+    fn pass_gate(&mut self, ahead: &[usize], progress: &dyn Progress, cancel: &AtomicBool) -> Result<(), WipeError> {
+        if self.gate_passed {
+            return Ok(());
+        }
+        if let Some(g) = self.opts.gate.clone() {
+            let mut next = 0;
+            while !g.0.ready() && next < ahead.len() && !cancel.load(Ordering::SeqCst) {
+                let mut end = next;
+                let mut bytes = 0;
+                while end < ahead.len() && end - next < AHEAD_FILES && (end == next || bytes < AHEAD_BYTES) {
+                    bytes += self.plan.items[ahead[end]].size;
+                    end += 1;
+                }
+                self.hash_ahead(&ahead[next..end], progress, cancel);
+                next = end;
+            }
+            if !g.0.wait() {
+                return Err(WipeError::GateClosed);
+            }
+        }
+        self.gate_passed = true;
+        Ok(())
+    }
+
+    /// Hash files of later batches. A file that fails here is simply hashed again in
+    /// its batch, where its problem is recorded.
+    fn hash_ahead(&mut self, idxs: &[usize], progress: &dyn Progress, cancel: &AtomicBool) {
+        let plan = self.plan;
+        let mut todo: Vec<(usize, Option<String>)> = idxs
+            .iter()
+            .filter(|&&i| self.stages[i].is_none() && !self.prehashed.contains_key(&i))
+            .map(|&i| (i, None))
+            .collect();
+        progress.phase(crate::Phase::Hashing, todo.iter().map(|t| plan.items[t.0].size).sum());
+        par_slots(&mut todo, |(i, sha), b| {
+            if cancel.load(Ordering::SeqCst) {
+                return;
+            }
+            let it = &plan.items[*i];
+            if let Ok(h) = work::hash_by_name(&it.path, it.ino, it.size, &mut b.0, progress) {
+                *sha = Some(hex::encode(h));
+            }
+        });
+        for (i, sha) in todo {
+            if let Some(h) = sha {
+                self.prehashed.insert(i, h);
+            }
         }
     }
 
@@ -267,6 +395,9 @@ pub fn execute(
         recs: Vec::new(),
         stages: vec![None; plan.items.len()],
         sync_dirs: HashMap::new(),
+        prehashed: HashMap::new(),
+        gate_passed: false,
+        deferred: Vec::new(),
     };
     run.recs = plan.items.iter().map(|it| run.base_record(it)).collect();
 
@@ -329,18 +460,19 @@ pub fn execute(
         .collect();
     run.journal(skipped)?;
 
-    let mut interrupted = run.files(progress, cancel)?;
-    if !interrupted {
-        let erased: HashSet<(u64, u64)> = plan
-            .items
-            .iter()
-            .zip(&run.recs)
-            .filter(|(it, r)| it.kind == ItemKind::File && !it.alias && r.result == ItemResult::Erased)
-            .map(|(it, _)| (it.dev, it.ino))
-            .collect();
-        run.names(&erased, progress)?;
-        interrupted = run.dirs(progress, cancel)?;
-    }
+    let fresh_journal = loaded.is_none();
+    let interrupted = match run.destroy(progress, cancel) {
+        Ok(i) => i,
+        Err(WipeError::GateClosed) => {
+            // Nothing was touched: leave no journal behind that this run created.
+            if let (Some(j), true) = (run.journal.take(), fresh_journal) {
+                j.remove()?;
+            }
+            return Err(WipeError::GateClosed);
+        }
+        Err(e) => return Err(e),
+    };
+    run.flush_journal()?;
 
     let mut items = carried;
     items.extend(run.recs);

@@ -6,7 +6,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{Run, BATCH_FILES, FEW};
+use super::{par_io, Run, BATCH_FILES, FEW};
 use crate::journal::{Entry, Stage};
 use crate::record::{ItemResult, Problem};
 use crate::{remove, work, ItemKind, Phase, Progress, WipeError};
@@ -18,44 +18,72 @@ impl Run<'_> {
         renames: &[(usize, PathBuf)],
         dirs: bool,
         progress: &dyn Progress,
-    ) -> Result<Vec<usize>, WipeError> {
+    ) -> Result<(), WipeError> {
+        if renames.is_empty() {
+            return Ok(());
+        }
+        self.pass_gate(&[], progress, &AtomicBool::new(false))?;
         let entries: Vec<Entry> = renames.iter().map(|(i, n)| self.entry(*i, Stage::Renaming, Some(n))).collect();
         self.journal(entries)?;
-        let mut ok = Vec::new();
-        for (i, new) in renames {
-            let it = &self.plan.items[*i];
-            let r = remove::rename_noreplace(&it.path, new).and_then(|()| remove::unlink(new, dirs));
-            match r {
-                Ok(()) => ok.push(*i),
-                Err(p) => self.fail(*i, p),
+        self.unlink_journalled(renames, dirs, progress)?;
+        // Other names and directories carry no verification that the next run could
+        // complete them from: their "done" is written at once.
+        self.flush_journal()
+    }
+
+    /// Rename and unlink names whose random names are already in the journal, make
+    /// that durable, and queue the results for the journal's next append: an item
+    /// left at "renaming" whose names are both gone is completed as erased by the next
+    /// run, so "done" need not cost an fsync of its own.
+    pub(super) fn unlink_journalled(
+        &mut self,
+        renames: &[(usize, PathBuf)],
+        dirs: bool,
+        progress: &dyn Progress,
+    ) -> Result<(), WipeError> {
+        if renames.is_empty() {
+            return Ok(());
+        }
+        let plan = self.plan;
+        let mut work: Vec<(usize, &PathBuf, Option<Problem>)> = renames.iter().map(|(i, n)| (*i, n, None)).collect();
+        par_io(&mut work, |(i, new, res)| {
+            let it = &plan.items[*i];
+            if let Err(p) = remove::rename_noreplace(&it.path, new).and_then(|()| remove::unlink(new, dirs)) {
+                *res = Some(p);
             }
             progress.advance(1);
+        });
+        let mut ok = Vec::new();
+        for (i, _, res) in work {
+            match res {
+                None => ok.push(i),
+                Some(p) => self.fail(i, p),
+            }
         }
-        let touched: Vec<usize> = renames.iter().map(|r| r.0).collect();
         if ok.len() <= FEW {
             self.sync_parents(&ok);
         } else {
             self.sync_devs(&ok);
         }
-        let mut entries = Vec::new();
-        for &i in &touched {
+        for &(i, _) in renames {
             if self.recs[i].result != ItemResult::Failed {
-                let kind = if self.plan.items[i].kind == ItemKind::File && !self.plan.items[i].alias {
+                let kind = if plan.items[i].kind == ItemKind::File && !plan.items[i].alias {
                     ItemResult::Erased
                 } else {
                     ItemResult::Removed
                 };
                 self.finish_erased(i, kind);
             }
-            entries.push(self.entry(i, Stage::Done, None));
+            let e = self.entry(i, Stage::Done, None);
+            self.deferred.push(e);
         }
-        self.journal(entries)?;
-        Ok(ok)
+        Ok(())
     }
 
     /// Other names: symlinks, special files, further hard links of erased files.
     pub(super) fn names(&mut self, erased: &HashSet<(u64, u64)>, progress: &dyn Progress) -> Result<(), WipeError> {
         let mut renames = Vec::new();
+        let mut taken = HashSet::new();
         progress.phase(Phase::Removing, 0);
         for i in 0..self.plan.items.len() {
             let it = &self.plan.items[i];
@@ -80,7 +108,7 @@ impl Run<'_> {
                     continue;
                 }
             }
-            match remove::random_name(&it.path) {
+            match remove::random_name(&it.path, &mut taken) {
                 Ok(n) => renames.push((i, n)),
                 Err(p) => self.fail(i, p),
             }
@@ -108,10 +136,11 @@ impl Run<'_> {
             let d = depth(dirs[start]);
             let end = start + dirs[start..].iter().take_while(|&&i| depth(i) == d).count();
             let mut renames = Vec::new();
+            let mut taken = HashSet::new();
             for &i in &dirs[start..end] {
                 match std::fs::read_dir(&plan.items[i].path).map(|mut rd| rd.next().is_none()) {
                     Ok(false) => self.fail(i, Problem::NotEmpty),
-                    Ok(true) => match remove::random_name(&plan.items[i].path) {
+                    Ok(true) => match remove::random_name(&plan.items[i].path, &mut taken) {
                         Ok(n) => renames.push((i, n)),
                         Err(p) => self.fail(i, p),
                     },
