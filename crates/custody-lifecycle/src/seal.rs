@@ -61,7 +61,8 @@ pub fn seal_delivery(
         created,
         categories: req.categories.clone(),
     };
-    let notice_id = NoticeId::generate(created.date_naive());
+    // A failing random source stops the seal with an error, never a panic.
+    let notice_id = NoticeId::try_generate(created.date_naive())?;
     let person = session.home().person();
     let info = LabelInfo {
         issuer: person.org.clone(),
@@ -70,7 +71,7 @@ pub fn seal_delivery(
         notice_id: notice_id.to_string(),
         sealed_by: session.home().key_id().to_string(),
     };
-    let pass = Passphrase::generate();
+    let pass = Passphrase::try_generate()?;
     let sealed = {
         let total = tree.total_bytes();
         custody_seal::seal_to_media(&tree, &meta, &info, &pass.to_secret_string(), &req.media_dir, &|done| {

@@ -22,19 +22,26 @@ impl NoticeId {
     /// A new id for a notice issued on `date`.
     ///
     /// # Panics
-    /// If the operating system cannot provide randomness, as [`crate::Passphrase::generate`].
+    /// If the operating system cannot provide randomness (see [`NoticeId::try_generate`]).
     pub fn generate(date: NaiveDate) -> NoticeId {
-        let mut sym = [0u8; RANDOM_SYMBOLS];
-        if let Err(e) = crate::random::fill_symbols(&mut sym) {
+        match NoticeId::try_generate(date) {
+            Ok(id) => id,
             // A guessable id would let notices collide; see Passphrase::generate.
-            panic!("{e}");
+            Err(e) => panic!("{e}"),
         }
+    }
+
+    /// A new id for a notice issued on `date`, or
+    /// [`crate::PassphraseError::RandomnessUnavailable`].
+    pub fn try_generate(date: NaiveDate) -> Result<NoticeId, crate::PassphraseError> {
+        let mut sym = [0u8; RANDOM_SYMBOLS];
+        crate::random::fill_symbols(&mut sym)?;
         let mut s = String::with_capacity(LEN);
         s.push_str("N-");
         s.push_str(&date.format("%Y%m%d").to_string());
         s.push('-');
         s.extend(sym.iter().map(|&v| char::from(ALPHABET[usize::from(v)])));
-        NoticeId(s)
+        Ok(NoticeId(s))
     }
 
     pub fn as_str(&self) -> &str {
