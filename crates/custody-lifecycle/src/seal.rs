@@ -57,7 +57,8 @@ pub fn seal_delivery(
 
     let created = now();
     let meta = ManifestMeta {
-        payload_id: PayloadId::generate(created.date_naive()),
+        payload_id: PayloadId::try_generate(created.date_naive())
+            .map_err(|_| custody_notice::PassphraseError::RandomnessUnavailable)?,
         created,
         categories: req.categories.clone(),
     };

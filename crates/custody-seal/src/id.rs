@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use rand::Rng;
+use rand::RngCore;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Crockford base32 without I, L, O, U: symbols a person can read back without
@@ -28,13 +28,25 @@ pub struct InvalidPayloadId;
 
 impl PayloadId {
     /// A fresh id for a payload sealed on `date`, with 40 bits from the OS RNG.
+    ///
+    /// # Panics
+    /// If the operating system cannot provide randomness (see [`PayloadId::try_generate`]).
     pub fn generate(date: NaiveDate) -> PayloadId {
-        let mut rng = rand::rngs::OsRng;
-        let mut s = date.format("%Y%m%d-").to_string();
-        for _ in 0..RANDOM_SYMBOLS {
-            s.push(char::from(CROCKFORD[rng.gen_range(0..32)]));
+        match PayloadId::try_generate(date) {
+            Ok(id) => id,
+            // Ids that could repeat would let two payloads share a ledger identity.
+            Err(e) => panic!("{e}"),
         }
-        PayloadId(s)
+    }
+
+    /// A fresh id, or the error of the OS random source.
+    pub fn try_generate(date: NaiveDate) -> Result<PayloadId, rand::Error> {
+        let mut bytes = [0u8; RANDOM_SYMBOLS];
+        rand::rngs::OsRng.try_fill_bytes(&mut bytes)?;
+        let mut s = date.format("%Y%m%d-").to_string();
+        // 32 divides 256, so taking 5 bits of each byte keeps every symbol equally likely.
+        s.extend(bytes.iter().map(|b| char::from(CROCKFORD[usize::from(b & 31)])));
+        Ok(PayloadId(s))
     }
 
     /// The id as text.
