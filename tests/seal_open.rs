@@ -250,7 +250,7 @@ fn open_with_a_wrong_passphrase_leaves_nothing() {
     sample_tree(&src);
     let s = seal_ok(&p, &src);
     // A valid passphrase (checks correct), but not this payload's.
-    let other = custody_notice::Passphrase::generate();
+    let other = custody_notice::Passphrase::generate().unwrap();
     let wrong = p.path("wrong.txt");
     fs::write(&wrong, &*other.typed_form()).unwrap();
     let dest = p.path("work");

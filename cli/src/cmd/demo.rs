@@ -45,8 +45,13 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
     out.say("demo-intro", &[("path", root.display().to_string().into())]);
 
     // Demo keys are protected by random passphrases that live only in memory.
-    let ward_pass = SecretString::from(custody_notice::Passphrase::generate().canonical().to_string());
-    let contractor_pass = SecretString::from(custody_notice::Passphrase::generate().canonical().to_string());
+    let demo_pass = || {
+        custody_notice::Passphrase::generate()
+            .map(|p| SecretString::from(p.canonical().to_string()))
+            .map_err(custody_lifecycle::Error::from)
+    };
+    let ward_pass = demo_pass()?;
+    let contractor_pass = demo_pass()?;
 
     step(1, "demo-step-init");
     let ward = Home::init(

@@ -57,13 +57,13 @@ pub fn seal_delivery(
 
     let created = now();
     let meta = ManifestMeta {
-        payload_id: PayloadId::try_generate(created.date_naive())
+        payload_id: PayloadId::generate(created.date_naive())
             .map_err(|_| custody_notice::PassphraseError::RandomnessUnavailable)?,
         created,
         categories: req.categories.clone(),
     };
     // A failing random source stops the seal with an error, never a panic.
-    let notice_id = NoticeId::try_generate(created.date_naive())?;
+    let notice_id = NoticeId::generate(created.date_naive())?;
     let person = session.home().person();
     let info = LabelInfo {
         issuer: person.org.clone(),
@@ -72,7 +72,7 @@ pub fn seal_delivery(
         notice_id: notice_id.to_string(),
         sealed_by: session.home().key_id().to_string(),
     };
-    let pass = Passphrase::try_generate()?;
+    let pass = Passphrase::generate()?;
     let sealed = {
         let total = tree.total_bytes();
         custody_seal::seal_to_media(&tree, &meta, &info, &pass.to_secret_string(), &req.media_dir, &|done| {

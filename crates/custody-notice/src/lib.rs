@@ -17,10 +17,10 @@
 //! use custody_l10n::Lang;
 //! use custody_notice::{parse_text_notice, write_notice, Notice, NoticeId, Passphrase};
 //!
-//! let pass = Passphrase::generate();
+//! let pass = Passphrase::generate()?;
 //! let issued = DateTime::parse_from_rfc3339("2026-11-24T10:00:00+09:00").unwrap();
 //! let notice = Notice {
-//!     notice_id: NoticeId::generate(issued.date_naive()),
+//!     notice_id: NoticeId::generate(issued.date_naive())?,
 //!     payload_id: "P-20261124-0001".into(),
 //!     fingerprint: "7K3Q-Z9XW-2PAB-CDEF".into(),
 //!     issuer_org: "新宿区 地域コミュニティ課".into(),
@@ -39,6 +39,7 @@
 //! let read = parse_text_notice(&std::fs::read_to_string(&path).unwrap()).unwrap();
 //! assert_eq!(read.passphrase.canonical(), pass.canonical());
 //! assert_eq!(read.notice_id, notice.notice_id);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod crockford;

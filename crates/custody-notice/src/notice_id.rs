@@ -19,21 +19,10 @@ const LEN: usize = 2 + 8 + 1 + RANDOM_SYMBOLS;
 pub struct NoticeId(String);
 
 impl NoticeId {
-    /// A new id for a notice issued on `date`.
-    ///
-    /// # Panics
-    /// If the operating system cannot provide randomness (see [`NoticeId::try_generate`]).
-    pub fn generate(date: NaiveDate) -> NoticeId {
-        match NoticeId::try_generate(date) {
-            Ok(id) => id,
-            // A guessable id would let notices collide; see Passphrase::generate.
-            Err(e) => panic!("{e}"),
-        }
-    }
-
     /// A new id for a notice issued on `date`, or
-    /// [`crate::PassphraseError::RandomnessUnavailable`].
-    pub fn try_generate(date: NaiveDate) -> Result<NoticeId, crate::PassphraseError> {
+    /// [`crate::PassphraseError::RandomnessUnavailable`]: a guessable id would let
+    /// notices collide.
+    pub fn generate(date: NaiveDate) -> Result<NoticeId, crate::PassphraseError> {
         let mut sym = [0u8; RANDOM_SYMBOLS];
         crate::random::fill_symbols(&mut sym)?;
         let mut s = String::with_capacity(LEN);
@@ -102,11 +91,11 @@ mod tests {
     #[test]
     fn generate_parse_round_trip() {
         let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let id = NoticeId::generate(date);
+        let id = NoticeId::generate(date).unwrap();
         assert!(id.as_str().starts_with("N-20261124-"), "{id}");
         assert_eq!(id.as_str().parse::<NoticeId>().unwrap(), id);
         assert_eq!(id.date(), date);
-        assert_ne!(NoticeId::generate(date), id);
+        assert_ne!(NoticeId::generate(date).unwrap(), id);
     }
 
     #[test]

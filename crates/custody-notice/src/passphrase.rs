@@ -28,22 +28,10 @@ pub struct Passphrase {
 }
 
 impl Passphrase {
-    /// A fresh passphrase from the operating system's random source.
-    ///
-    /// # Panics
-    /// If the operating system cannot provide randomness (see [`Passphrase::try_generate`]);
-    /// there is no safe passphrase to return then.
-    pub fn generate() -> Passphrase {
-        match Passphrase::try_generate() {
-            Ok(p) => p,
-            // A weak or fixed passphrase would silently expose the payload; stopping is
-            // the only safe outcome, and Linux getrandom(2) does not fail once booted.
-            Err(e) => panic!("{e}"),
-        }
-    }
-
-    /// A fresh passphrase, or [`PassphraseError::RandomnessUnavailable`].
-    pub fn try_generate() -> Result<Passphrase, PassphraseError> {
+    /// A fresh passphrase from the operating system's random source, or
+    /// [`PassphraseError::RandomnessUnavailable`]: there is no safe passphrase to return
+    /// without it.
+    pub fn generate() -> Result<Passphrase, PassphraseError> {
         let mut symbols = Zeroizing::new([0u8; SYMBOLS]);
         crate::random::fill_symbols(&mut symbols[..])?;
         Ok(Passphrase::from_symbols(symbols))
@@ -194,8 +182,8 @@ mod tests {
 
     #[test]
     fn generated_passphrases_differ_and_are_well_formed() {
-        let a = Passphrase::generate();
-        let b = Passphrase::generate();
+        let a = Passphrase::generate().unwrap();
+        let b = Passphrase::generate().unwrap();
         assert_ne!(a.canonical(), b.canonical());
         assert_eq!(a.canonical().len(), CANONICAL_LEN);
         assert_eq!(Passphrase::parse(&a.typed_form()).unwrap().canonical(), a.canonical());

@@ -172,7 +172,7 @@ fn text_notice_round_trips_in_both_languages() {
 fn generated_passphrases_round_trip_through_text() {
     for lang in [Lang::Ja, Lang::En] {
         for _ in 0..50 {
-            let p = Passphrase::generate();
+            let p = Passphrase::generate().unwrap();
             let text = render(&sample(), &p, NoticeFormat::Text, &Localizer::new(lang));
             assert_eq!(parse_text_notice(&text).unwrap().passphrase.canonical(), p.canonical());
         }

@@ -46,7 +46,7 @@ fn vectors_from_the_docs() {
 
 #[test]
 fn debug_display_and_errors_never_show_the_passphrase() {
-    let p = Passphrase::generate();
+    let p = Passphrase::generate().unwrap();
     let canonical = p.canonical().to_string();
     let first_group = &canonical[..5];
     for shown in [format!("{p:?}"), format!("{p}"), format!("{:?}", p.to_secret_string())] {
@@ -67,7 +67,7 @@ fn debug_display_and_errors_never_show_the_passphrase() {
 fn every_single_substitution_is_caught() {
     let mut tried = 0u64;
     for _ in 0..300 {
-        let p = Passphrase::generate();
+        let p = Passphrase::generate().unwrap();
         let sym = typed_symbols(&p);
         for pos in 0..24 {
             for &other in CHECK_ALPHABET.iter().filter(|&&c| c != sym[pos]) {
@@ -98,7 +98,7 @@ fn every_single_substitution_is_caught() {
 fn every_adjacent_transposition_is_caught() {
     let mut tried = 0u64;
     for _ in 0..2000 {
-        let p = Passphrase::generate();
+        let p = Passphrase::generate().unwrap();
         let sym = typed_symbols(&p);
         for pos in 0..23 {
             if sym[pos] == sym[pos + 1] {

@@ -43,14 +43,19 @@ fn main() -> ExitCode {
     }
 }
 
-fn seal_cmd(src: &Path, media: &Path, pass: &SecretString) -> Result<String, Box<dyn std::error::Error>> {
-    let tree = scan(src)?;
+/// The manifest metadata of a bench payload sealed now.
+fn bench_meta() -> Result<ManifestMeta, Box<dyn std::error::Error>> {
     let now = chrono::Local::now().fixed_offset();
-    let meta = ManifestMeta {
-        payload_id: PayloadId::generate(now.date_naive()),
+    Ok(ManifestMeta {
+        payload_id: PayloadId::generate(now.date_naive())?,
         created: now,
         categories: vec!["bench".into()],
-    };
+    })
+}
+
+fn seal_cmd(src: &Path, media: &Path, pass: &SecretString) -> Result<String, Box<dyn std::error::Error>> {
+    let tree = scan(src)?;
+    let meta = bench_meta()?;
     let info = LabelInfo {
         issuer: "bench".into(),
         recipient: None,
@@ -64,12 +69,7 @@ fn seal_cmd(src: &Path, media: &Path, pass: &SecretString) -> Result<String, Box
 
 fn seal_null(src: &Path, pass: &SecretString) -> Result<String, Box<dyn std::error::Error>> {
     let tree = scan(src)?;
-    let now = chrono::Local::now().fixed_offset();
-    let meta = ManifestMeta {
-        payload_id: PayloadId::generate(now.date_naive()),
-        created: now,
-        categories: vec!["bench".into()],
-    };
+    let meta = bench_meta()?;
     let o = custody_seal::seal(&tree, &meta, pass, std::io::sink(), &|_| {})?;
     Ok(format!("{} bytes", o.ciphertext_len))
 }

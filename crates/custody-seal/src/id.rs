@@ -27,20 +27,9 @@ pub struct PayloadId(String);
 pub struct InvalidPayloadId;
 
 impl PayloadId {
-    /// A fresh id for a payload sealed on `date`, with 40 bits from the OS RNG.
-    ///
-    /// # Panics
-    /// If the operating system cannot provide randomness (see [`PayloadId::try_generate`]).
-    pub fn generate(date: NaiveDate) -> PayloadId {
-        match PayloadId::try_generate(date) {
-            Ok(id) => id,
-            // Ids that could repeat would let two payloads share a ledger identity.
-            Err(e) => panic!("{e}"),
-        }
-    }
-
-    /// A fresh id, or the error of the OS random source.
-    pub fn try_generate(date: NaiveDate) -> Result<PayloadId, rand::Error> {
+    /// A fresh id for a payload sealed on `date`, with 40 bits from the OS random
+    /// source, or its error.
+    pub fn generate(date: NaiveDate) -> Result<PayloadId, rand::Error> {
         let mut bytes = [0u8; RANDOM_SYMBOLS];
         rand::rngs::OsRng.try_fill_bytes(&mut bytes)?;
         let mut s = date.format("%Y%m%d-").to_string();
@@ -129,7 +118,7 @@ mod tests {
     #[test]
     fn generate_parses_back() {
         let d = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let id = PayloadId::generate(d);
+        let id = PayloadId::generate(d).unwrap();
         assert!(id.as_str().starts_with("20261124-"));
         assert_eq!(id.as_str().parse::<PayloadId>().unwrap(), id);
         assert_eq!(id.date(), d);

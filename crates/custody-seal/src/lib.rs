@@ -18,7 +18,7 @@
 //! let tree = scan(Path::new("/home/ward/delivery"))?;
 //! let now = chrono::Local::now().fixed_offset();
 //! let meta = ManifestMeta {
-//!     payload_id: PayloadId::generate(now.date_naive()),
+//!     payload_id: PayloadId::generate(now.date_naive())?,
 //!     created: now,
 //!     categories: vec!["氏名".into(), "住所".into()],
 //! };
@@ -31,8 +31,10 @@
 //! };
 //! let pass = SecretString::from("ABCDE-FGHJK-MNPQR-STVWX".to_owned());
 //! let sealed = seal_to_media(&tree, &meta, &info, &pass, Path::new("/media/usb"), &|_| {})?;
-//! println!("{}", sealed.label.fingerprint());
-//! # Ok::<(), custody_seal::SealError>(())
+//! // The fingerprint goes on the password notice, for the recipient to compare.
+//! let fingerprint = sealed.label.fingerprint();
+//! # let _ = fingerprint;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod agew;

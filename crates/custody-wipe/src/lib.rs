@@ -15,7 +15,7 @@
 //!
 //! let opts = WipeOptions::new("山田 花子");
 //! let plan = plan(&["/srv/work/case-42".into()], &opts)?;
-//! println!("{} files, {} bytes", plan.files, plan.bytes);
+//! // The caller shows plan.files, plan.bytes and the warnings, and asks to go on.
 //! let record = execute(&plan, &opts, &NoProgress, &AtomicBool::new(false))?;
 //! std::fs::write("erasure.json", record.to_json())?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
