@@ -17,8 +17,6 @@ use crate::sys;
 
 /// Batches of ciphertext in flight between the sealer and the writing thread: 4 MiB.
 pub(crate) const IN_FLIGHT: usize = 4;
-/// Bytes written before the kernel is asked to start writing them to the device.
-const WRITEBACK_WINDOW: u64 = 8 << 20;
 
 /// Writes `prefix` then every batch in order, hashing all of it, and hands buffers back
 /// for reuse. Returns the writer, the SHA-256 and the length of everything written.
@@ -54,7 +52,7 @@ pub(crate) fn drain_file(
     pool: SyncSender<Vec<u8>>,
 ) -> io::Result<(File, [u8; 32], u64)> {
     let mut pos = prefix_len;
-    let mut started = prefix_len;
+    let mut writeback = sys::WritebackWindow::starting_at(prefix_len);
     let mut hasher: Option<Sha256> = None;
     for batch in rx {
         if hasher.is_none() {
@@ -67,11 +65,7 @@ pub(crate) fn drain_file(
             h.update(&batch);
         }
         pos += batch.len() as u64;
-        if pos - started >= WRITEBACK_WINDOW {
-            // Only a hint: a filesystem without it loses the overlap, not durability.
-            let _ = sys::start_writeback(&file, started, pos - started);
-            started = pos;
-        }
+        writeback.advance(&file, pos);
         let _ = pool.try_send(batch);
     }
     let h = match hasher {

@@ -60,26 +60,47 @@ pub(crate) fn start_writeback(file: &File, offset: u64, len: u64) -> io::Result<
 /// Bytes written before the kernel is asked to start writing them out.
 const WRITEBACK_WINDOW: u64 = 8 << 20;
 
-/// A file written with early writeback: the device works while we still decrypt,
-/// instead of everything waiting in the page cache for the final syncfs. Dropped, it
-/// starts writeback of whatever is left.
+/// Early writeback of a file written front to back: the device works while we still
+/// encrypt or decrypt, instead of everything waiting in the page cache for the final
+/// fsync or syncfs.
+#[derive(Default)]
+pub(crate) struct WritebackWindow {
+    started: u64,
+}
+
+impl WritebackWindow {
+    pub(crate) fn starting_at(offset: u64) -> Self {
+        WritebackWindow { started: offset }
+    }
+
+    /// `file` now holds data up to `end`: start writing out a full window of it.
+    pub(crate) fn advance(&mut self, file: &File, end: u64) {
+        if end - self.started >= WRITEBACK_WINDOW {
+            self.flush(file, end);
+        }
+    }
+
+    /// Start writing out everything up to `end`.
+    pub(crate) fn flush(&mut self, file: &File, end: u64) {
+        if end > self.started {
+            // Only a hint: a filesystem without it loses the overlap, not durability.
+            let _ = start_writeback(file, self.started, end - self.started);
+            self.started = end;
+        }
+    }
+}
+
+/// An extracted file, with early writeback; dropped, it starts writeback of whatever is
+/// left.
 pub(crate) struct Writeback {
     file: File,
     written: u64,
-    started: u64,
+    window: WritebackWindow,
 }
 
 impl Writeback {
     pub(crate) fn new(file: File) -> Self {
-        Writeback { file, written: 0, started: 0 }
-    }
-
-    fn start(&mut self) {
-        if self.written > self.started {
-            // Only a hint: a filesystem without it loses the overlap, not durability.
-            let _ = start_writeback(&self.file, self.started, self.written - self.started);
-            self.started = self.written;
-        }
+        Writeback { file, written: 0, window: WritebackWindow::default() }
     }
 }
 
@@ -87,9 +108,7 @@ impl Write for Writeback {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.file.write(buf)?;
         self.written += n as u64;
-        if self.written - self.started >= WRITEBACK_WINDOW {
-            self.start();
-        }
+        self.window.advance(&self.file, self.written);
         Ok(n)
     }
 
@@ -100,6 +119,6 @@ impl Write for Writeback {
 
 impl Drop for Writeback {
     fn drop(&mut self) {
-        self.start();
+        self.window.flush(&self.file, self.written);
     }
 }
