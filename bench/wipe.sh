@@ -18,8 +18,8 @@
 # find -exec shred -u, verification included.
 set -euo pipefail
 
-SIZE_MIB=1024
-FILES=10000
+SIZE_MIB=${SIZE_MIB:-1024}
+FILES=${FILES:-10000}
 if [[ "${1:-}" == "--smoke" ]]; then
     SIZE_MIB=16
     FILES=200

@@ -11,7 +11,7 @@ use rustix::fs::OFlags;
 use crate::method::{PassFiller, RunSeed};
 use crate::mounts::{self, makedev_parts};
 use crate::record::{
-    self, Assurance, DeviceInfo, ErasureRecord, ItemKind, ItemRecord, ItemResult, NameResidue, PathKey, Problem,
+    self, Assurance, DeviceInfo, ErasureRecord, ItemKind, ItemRecord, ItemResult, NameResidue, PathKey,
 };
 use crate::sys::AlignedBuf;
 use crate::work::{self, CHUNK};
@@ -210,24 +210,11 @@ pub fn execute_device(
         for (n, pass) in passes.iter().enumerate() {
             progress.phase(Phase::Overwriting { pass: n as u32 + 1, of: passes.len() as u32 }, size);
             let filler = PassFiller::new(&seed, id.as_bytes(), n as u32, *pass);
-            let mut off = 0u64;
-            let b = buf.as_mut();
-            while off < size {
-                if cancel.load(Ordering::SeqCst) {
-                    interrupted = true;
-                    rec_item.result = ItemResult::Failed;
-                    rec_item.problem = Some(Problem::Io { step: "overwrite".into(), error: "interrupted".into() });
-                    break 'run;
-                }
-                let len = (size - off).min(b.len() as u64) as usize;
-                filler.fill(off, &mut b[..len]);
-                if let Err(e) = std::os::unix::fs::FileExt::write_all_at(&f, &b[..len], off) {
-                    rec_item.result = ItemResult::Failed;
-                    rec_item.problem = Some(work::problem("overwrite", &e));
-                    break 'run;
-                }
-                off += len as u64;
-                progress.advance(len as u64);
+            if let Err(p) = work::write_pass(&f, size, &filler, &mut buf, progress, cancel) {
+                interrupted = cancel.load(Ordering::SeqCst);
+                rec_item.result = ItemResult::Failed;
+                rec_item.problem = Some(p);
+                break 'run;
             }
             // Each pass reaches the medium before the next one (or the read-back) starts.
             if let Err(e) = f.sync_all() {

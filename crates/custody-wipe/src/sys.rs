@@ -43,14 +43,6 @@ pub(crate) fn open_direct(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
-/// Open for writing straight to the device, bypassing the page cache.
-pub(crate) fn open_direct_write(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .write(true)
-        .custom_flags((OFlags::DIRECT | OFlags::NOFOLLOW | OFlags::CLOEXEC).bits() as i32)
-        .open(path)
-}
-
 /// Open for reading without following a symlink.
 pub(crate) fn open_read_nofollow(path: &Path) -> io::Result<File> {
     OpenOptions::new()
@@ -72,6 +64,14 @@ pub(crate) fn open_rw_nofollow(path: &Path) -> io::Result<File> {
 /// meaningful after the data was made durable: dirty pages are not dropped.
 pub(crate) fn drop_cache(f: &File) -> io::Result<()> {
     rustix::fs::fadvise(f, 0, None, Advice::DontNeed).map_err(io::Error::from)
+}
+
+/// Start writing out the dirty pages of a range and drop the ones already clean,
+/// without waiting: Linux's `POSIX_FADV_DONTNEED` does both. Called again on the same
+/// range later, it drops the pages written out meanwhile.
+pub(crate) fn write_out_and_drop(f: &File, offset: u64, len: u64) -> io::Result<()> {
+    let Some(len) = std::num::NonZeroU64::new(len) else { return Ok(()) };
+    rustix::fs::fadvise(f, offset, Some(len), Advice::DontNeed).map_err(io::Error::from)
 }
 
 /// One durability point for every dirty page of the filesystem holding `f`: cheaper

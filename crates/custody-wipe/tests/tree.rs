@@ -445,3 +445,69 @@ fn hashes_taken_ahead_while_the_gate_is_pending_are_the_contents() {
     assert_eq!(got, want);
     assert!(!root.exists());
 }
+
+/// Raises the cancel flag once `after` bytes of the first overwrite pass are written.
+struct CancelMidPass<'a> {
+    cancel: &'a AtomicBool,
+    after: u64,
+    writing: AtomicBool,
+    written: AtomicU64,
+}
+
+impl Progress for CancelMidPass<'_> {
+    fn phase(&self, phase: Phase, _: u64) {
+        self.writing.store(matches!(phase, Phase::Overwriting { .. }), std::sync::atomic::Ordering::SeqCst);
+    }
+    fn advance(&self, n: u64) {
+        use std::sync::atomic::Ordering::SeqCst;
+        if self.writing.load(SeqCst) && self.written.fetch_add(n, SeqCst) + n >= self.after {
+            self.cancel.store(true, SeqCst);
+        }
+    }
+}
+
+#[test]
+fn a_large_file_interrupted_mid_pass_is_completed_by_the_next_run() {
+    // Ctrl-C in the middle of a large file stops the pass at once; the record says the
+    // file is not erased, and the next run overwrites it again from the start while
+    // keeping the hash of the contents taken before the first overwrite.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("w");
+    std::fs::create_dir_all(&root).unwrap();
+    let big = root.join("住民票_一覧.bin");
+    let original: Vec<u8> = (0..40u32 << 20).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&big, &original).unwrap();
+    let journal = dir.path().join("wipe.json.partial");
+    let mut o = opts();
+    o.journal = Some(journal.clone());
+
+    let cancel = AtomicBool::new(false);
+    let progress =
+        CancelMidPass { cancel: &cancel, after: 12 << 20, writing: AtomicBool::new(false), written: AtomicU64::new(0) };
+    let p1 = plan(std::slice::from_ref(&root), &o).unwrap();
+    let first = execute(&p1, &o, &progress, &cancel).unwrap();
+    assert_eq!(first.outcome(), Outcome::Interrupted);
+    let item = first.items.iter().find(|i| i.kind == ItemKind::File).unwrap();
+    assert_eq!(item.result, ItemResult::Failed, "{item:?}");
+    assert_eq!(item.problem, Some(Problem::Io { step: "overwrite".into(), error: "interrupted".into() }));
+    assert!(item.still_reachable);
+    let half = std::fs::read(&big).unwrap();
+    assert_eq!(half.len(), original.len(), "the file keeps its size");
+    assert_ne!(half[..4 << 20], original[..4 << 20], "the pass had begun");
+    assert_eq!(half[36 << 20..], original[36 << 20..], "the pass stopped before the end");
+    assert!(journal.exists());
+
+    let p2 = plan(std::slice::from_ref(&root), &o).unwrap();
+    let second = execute(&p2, &o, &NoProgress, &AtomicBool::new(false)).unwrap();
+    assert_eq!(second.outcome(), Outcome::AllErased, "{:#?}", second.items);
+    let item = second.items.iter().find(|i| i.kind == ItemKind::File).unwrap();
+    assert_eq!(item.result, ItemResult::Erased);
+    assert!(item.verification.as_ref().unwrap().passed);
+    let want = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&original))
+    };
+    assert_eq!(item.content_sha256.as_deref(), Some(want.as_str()), "the hash from before the first overwrite");
+    assert!(!root.exists());
+    assert!(!journal.exists());
+}

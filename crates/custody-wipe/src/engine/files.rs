@@ -112,7 +112,7 @@ impl Run<'_> {
             }
         }
         self.journal(entries)?;
-        let any_cancelled = slots.iter().any(|s| s.cancelled);
+        let mut any_cancelled = slots.iter().any(|s| s.cancelled);
         slots.retain(|s| s.file.is_some());
         if !slots.is_empty() {
             self.pass_gate(ahead, progress, cancel)?;
@@ -134,13 +134,19 @@ impl Run<'_> {
             );
             let last = n + 1 == passes.len();
             par_slots(&mut slots, |s, b| {
-                if s.problem.is_some() || s.stage.is_some_and(|st| st >= Stage::Verified) {
+                if s.problem.is_some() || s.cancelled || s.stage.is_some_and(|st| st >= Stage::Verified) {
                     return;
                 }
                 let (Some(f), Some(id)) = (s.file.as_ref(), ids.get(&s.idx)) else { return };
                 let filler = PassFiller::new(seed, id.as_bytes(), n as u32, *pass);
-                if let Err(p) = work::write_pass(&s.item.path, f, s.len, &filler, &mut b.0, progress) {
-                    s.problem = Some(p);
+                if let Err(p) = work::write_pass(f, s.len, &filler, &mut b.0, progress, cancel) {
+                    // Interrupted mid-pass: the journal says "hashed", so the next run
+                    // writes the file again from the start.
+                    if cancel.load(Ordering::SeqCst) {
+                        s.cancelled = true;
+                    } else {
+                        s.problem = Some(p);
+                    }
                 } else if !last {
                     if let Err(e) = f.sync_data() {
                         s.problem = Some(work::problem("fdatasync", &e));
@@ -148,6 +154,11 @@ impl Run<'_> {
                 }
             });
         }
+        for s in slots.iter().filter(|s| s.cancelled) {
+            self.fail(s.idx, Problem::Io { step: "overwrite".into(), error: "interrupted".into() });
+        }
+        any_cancelled |= slots.iter().any(|s| s.cancelled);
+        slots.retain(|s| !s.cancelled);
 
         // One durability point for the batch's last pass. FUSE and network filesystems
         // do not pass syncfs on to their server (dirty pages stay in the kernel), so
