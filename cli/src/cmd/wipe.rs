@@ -251,6 +251,7 @@ fn problem_text(out: &Output, p: Option<&custody_wipe::Problem>) -> String {
         Some(P::NotEmpty) => out.t("problem-not-empty"),
         Some(P::VerifyMismatch { offset }) => out.ta("problem-verify-mismatch", &[("offset", (*offset).into())]),
         Some(P::MountPoint) => out.t("problem-mount-point"),
+        Some(P::Interrupted) => out.t("problem-interrupted"),
         Some(P::Io { step, error }) => {
             out.ta("problem-io", &[("step", step.clone().into()), ("detail", error.clone().into())])
         }

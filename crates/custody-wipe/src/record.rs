@@ -110,6 +110,9 @@ pub enum Problem {
     },
     /// Another filesystem is mounted here; it was not entered.
     MountPoint,
+    /// The run was cancelled in the middle of this item's overwrite: partly
+    /// overwritten, not erased. Running the same wipe again completes it.
+    Interrupted,
     /// Any other I/O error, with the step that failed.
     Io {
         step: String,

@@ -164,7 +164,6 @@ pub(crate) fn write_pass(
     progress: &dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<(), Problem> {
-    let interrupted = || Problem::Io { step: "overwrite".into(), error: "interrupted".into() };
     let max = buf.as_mut().len();
     if len <= PIPELINE_MIN {
         let b = buf.as_mut();
@@ -198,7 +197,7 @@ pub(crate) fn write_pass(
             // A small item finishes its pass; a large one stops where it is, after its
             // first chunk, so that "interrupted" always means "partly overwritten".
             if off > 0 && cancel.load(Ordering::SeqCst) {
-                return Err(interrupted());
+                return Err(Problem::Interrupted);
             }
             let mut b =
                 rx.recv().map_err(|_| Problem::Io { step: "overwrite".into(), error: "generator stopped".into() })?;
@@ -454,7 +453,7 @@ mod tests {
         cancel.store(true, Ordering::SeqCst);
         let rw = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
         let r = write_pass(&rw, len, &filler, &mut AlignedBuf::new(CHUNK), &crate::NoProgress, &cancel);
-        assert_eq!(r.unwrap_err(), Problem::Io { step: "overwrite".into(), error: "interrupted".into() });
+        assert_eq!(r.unwrap_err(), Problem::Interrupted);
         let after = std::fs::read(&path).unwrap();
         let mut first = vec![0u8; CHUNK];
         filler.fill(0, &mut first);

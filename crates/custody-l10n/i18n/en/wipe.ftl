@@ -60,6 +60,7 @@ problem-hard-linked = has { $links } names; the data is still reachable through 
 problem-not-empty = folder still holds items that were not erased
 problem-verify-mismatch = read-back differs from what was written (at byte { $offset })
 problem-mount-point = another filesystem is mounted here
+problem-interrupted = stopped in the middle of overwriting (partly overwritten, not erased; run the same command again to finish)
 problem-io = { $step } failed: { $detail }
 
 refuse-root = it is the root of the filesystem

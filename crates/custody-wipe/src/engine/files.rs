@@ -155,7 +155,7 @@ impl Run<'_> {
             });
         }
         for s in slots.iter().filter(|s| s.cancelled) {
-            self.fail(s.idx, Problem::Io { step: "overwrite".into(), error: "interrupted".into() });
+            self.fail(s.idx, Problem::Interrupted);
         }
         any_cancelled |= slots.iter().any(|s| s.cancelled);
         slots.retain(|s| !s.cancelled);
