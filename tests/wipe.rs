@@ -257,9 +257,13 @@ fn r11_wiping_a_payload_whose_notice_is_destroyed_records_a_cryptographic_erase(
 
 #[test]
 fn a_large_file_interrupted_mid_overwrite_is_reported_as_such_and_finished_by_the_next_run() {
+    // The tree also holds a sealed payload: the interrupted run erases it (small files
+    // finish their pass), and the run that completes the job must still name it.
     let p = Person::init("株式会社サンプル", "佐藤");
+    let src = p.path("src");
+    tree(&src);
     let work = p.path("work");
-    fs::create_dir_all(&work).unwrap();
+    let sealed = json(&p.seal(&src, &work, &p.path("n.txt"), &[]));
     let big = work.join("住民記録.bin");
     let original = vec![0x5au8; 256 << 20];
     fs::write(&big, &original).unwrap();
@@ -267,7 +271,7 @@ fn a_large_file_interrupted_mid_overwrite_is_reported_as_such_and_finished_by_th
     let child = StdCommand::new(assert_cmd::cargo::cargo_bin("custody"))
         .env("CUSTODY_HOME", &p.home)
         .env("CUSTODY_KEY_PASSPHRASE_FILE", &p.key_pass_file)
-        .args(["--lang", "ja", "wipe", "--yes"])
+        .args(["--lang", "ja", "wipe", "--yes", "--notice-destroyed"])
         .arg(&work)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -296,9 +300,21 @@ fn a_large_file_interrupted_mid_overwrite_is_reported_as_such_and_finished_by_th
         other => panic!("unexpected exit {other:?}: {}", stderr(&first)),
     }
     if work.exists() {
-        let out = p.cmd().args(["--json", "wipe", "--yes"]).arg(&work).output().unwrap();
+        let payload_left =
+            fs::read_dir(&work).unwrap().flatten().any(|e| e.path().extension().is_some_and(|x| x == "age"));
+        let out = p.cmd().args(["--json", "wipe", "--yes", "--notice-destroyed"]).arg(&work).output().unwrap();
         assert_ok(&out);
-        assert_eq!(json(&out)["outcome"], "all-erased");
+        let j = json(&out);
+        assert_eq!(j["outcome"], "all-erased");
+        if !payload_left {
+            eprintln!("the payload went in the interrupted run; the completing run must still name it");
+        }
+        assert_eq!(j["payloads"][0]["payload_id"], sealed["payload_id"], "{j}");
+        let last = p.ledger_lines().pop().unwrap();
+        assert_eq!(last["body"]["payloads"][0]["payload_id"], sealed["payload_id"]);
+        assert_eq!(last["body"]["cryptographic_erase"], true);
+        let journals: Vec<_> = fs::read_dir(p.home.join("journal")).unwrap().flatten().map(|e| e.path()).collect();
+        assert!(journals.is_empty(), "journal and payload list are gone: {journals:?}");
     }
     assert!(!work.exists());
 }

@@ -31,7 +31,7 @@ pub struct WipeRequest {
 }
 
 /// A payload the erasure covers, identified from the label beside it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct PayloadRef {
     pub payload_id: String,
     pub manifest_root: String,
@@ -102,7 +102,18 @@ pub fn plan_wipe(home: &Home, req: &WipeRequest) -> Result<WipeJob, Error> {
     opts.journal = Some(journal);
     let (planned, payloads) = match &req.device {
         Some(dev) => (Planned::Device(custody_wipe::plan_device(dev, &opts)?), vec![]),
-        None => (Planned::Files(custody_wipe::plan(&req.paths, &opts)?), find_payloads(&req.paths)),
+        None => {
+            let plan = custody_wipe::plan(&req.paths, &opts)?;
+            let mut payloads = find_payloads(&req.paths);
+            // An interrupted run may have erased a payload and its label already: what
+            // it found is still part of this job.
+            for p in remembered_payloads(opts.journal.as_deref())? {
+                if !payloads.contains(&p) {
+                    payloads.push(p);
+                }
+            }
+            (Planned::Files(plan), payloads)
+        }
     };
     Ok(WipeJob { planned, payloads, opts })
 }
@@ -117,6 +128,7 @@ pub fn execute_wipe(
     cancel: &AtomicBool,
     record_out: Option<&Path>,
 ) -> Result<WipeReport, Error> {
+    remember_payloads(job)?;
     let record = erase(&job.planned, &job.opts, progress, cancel)?;
     finish(session, job, record, record_out)
 }
@@ -133,6 +145,7 @@ pub fn execute_wipe_unlocking(
     cancel: &AtomicBool,
     record_out: Option<&Path>,
 ) -> Result<WipeReport, Error> {
+    remember_payloads(job)?;
     let mut opts = job.opts.clone();
     opts.gate = Some(GateRef(Arc::new(KeyGate(unlock.watch()))));
     let erased = erase(&job.planned, &opts, progress, cancel);
@@ -230,6 +243,7 @@ fn finish(
     let appended = session.record("erased", body)?;
     if outcome == Outcome::AllErased {
         if let Some(j) = &job.opts.journal {
+            let _ = std::fs::remove_file(payloads_path(j));
             let _ = std::fs::remove_file(j);
         }
     }
@@ -305,6 +319,36 @@ fn absolute(p: &Path) -> PathBuf {
     crate::fsutil::resolve_lenient(p).unwrap_or_else(|| p.to_path_buf())
 }
 
+/// The payloads of a job, kept beside its journal until the job is complete.
+fn payloads_path(journal: &Path) -> PathBuf {
+    journal.with_extension("payloads.json")
+}
+
+/// Before anything is erased, note the job's payloads beside its journal: if the run
+/// is interrupted after a payload and its label are gone, the run that completes the
+/// job can no longer find them on disk, and its ledger entry must still name them.
+fn remember_payloads(job: &WipeJob) -> Result<(), Error> {
+    let Some(journal) = job.opts.journal.as_deref() else { return Ok(()) };
+    if job.payloads.is_empty() {
+        return Ok(());
+    }
+    let path = payloads_path(journal);
+    let bytes = serde_json::to_vec(&job.payloads).map_err(|e| Error::io(&path)(std::io::Error::other(e)))?;
+    write_atomic(&path, &bytes, 0o600, false)
+}
+
+fn remembered_payloads(journal: Option<&Path>) -> Result<Vec<PayloadRef>, Error> {
+    let Some(path) = journal.map(payloads_path) else { return Ok(vec![]) };
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::HomeDamaged {
+            path: path.clone(),
+            what: format!("the payload list of an interrupted erasure is not valid: {e}"),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vec![]),
+        Err(e) => Err(Error::io(&path)(e)),
+    }
+}
+
 /// Payloads among the paths: `<id>.age` files with a readable label beside them,
 /// or labels whose payload is also being erased.
 fn find_payloads(paths: &[PathBuf]) -> Vec<PayloadRef> {
@@ -327,4 +371,26 @@ fn find_payloads(paths: &[PathBuf]) -> Vec<PayloadRef> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembered_payloads_are_read_back_and_a_damaged_list_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("wipe-0123.json");
+        assert_eq!(remembered_payloads(Some(&journal)).unwrap(), vec![], "none yet");
+        assert_eq!(remembered_payloads(None).unwrap(), vec![]);
+        let p = PayloadRef { payload_id: "P-1".into(), manifest_root: "ab".repeat(32) };
+        std::fs::write(payloads_path(&journal), serde_json::to_vec(&[&p]).unwrap()).unwrap();
+        assert_eq!(payloads_path(&journal), dir.path().join("wipe-0123.payloads.json"));
+        assert_eq!(remembered_payloads(Some(&journal)).unwrap(), vec![p]);
+        std::fs::write(payloads_path(&journal), b"[{\"payload_id\":").unwrap();
+        match remembered_payloads(Some(&journal)) {
+            Err(Error::HomeDamaged { path, .. }) => assert_eq!(path, payloads_path(&journal)),
+            other => panic!("{other:?}"),
+        }
+    }
 }
