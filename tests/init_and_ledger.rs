@@ -224,3 +224,30 @@ fn r10_a_torn_last_line_is_reported_and_not_built_upon() {
     assert_eq!(fs::read(p.ledger()).unwrap(), bytes, "the torn ledger is left as it was");
     assert!(list_tree(&media).is_empty(), "no unrecorded payload is left on the media: {:?}", list_tree(&media));
 }
+
+#[test]
+fn common_os_errors_are_told_in_the_users_language() {
+    // A missing key passphrase file: the OS says "No such file or directory" in English;
+    // a ward clerk reading Japanese gets Japanese, with the error number kept.
+    let p = Person::init("株式会社サンプル", "佐藤");
+    let missing = p.path("no-such-dir/pass.txt");
+    fs::write(p.path("anything"), "data").unwrap();
+    for (lang, words) in [("ja", "ファイルまたはフォルダがありません"), ("en", "no such file or folder")]
+    {
+        let out = p
+            .cmd()
+            .args(["--lang", lang, "--json", "wipe", "--yes", "--key-passphrase-file"])
+            .arg(&missing)
+            .arg(p.path("anything"))
+            .output()
+            .unwrap();
+        assert_exit(&out, 12);
+        let j = json(&out);
+        assert_eq!(j["error"]["code"], "io");
+        let message = j["error"]["message"].as_str().unwrap();
+        assert!(message.contains(words) && message.contains("(os error 2)"), "{lang}: {message}");
+        assert!(!message.contains("No such file or directory"), "{lang}: {message}");
+        assert!(message.contains("pass.txt"), "the path is named: {message}");
+    }
+    assert_eq!(fs::read(p.path("anything")).unwrap(), b"data", "nothing was touched");
+}

@@ -78,6 +78,31 @@ fn s(v: impl ToString) -> FluentValue<'static> {
     FluentValue::from(v.to_string())
 }
 
+/// An OS error in the user's language for the cases a clerk can act on; the OS's own
+/// words (English) otherwise. The error number stays, for whoever supports them.
+fn io_detail(out: &Output, e: &std::io::Error) -> FluentValue<'static> {
+    use std::io::ErrorKind as K;
+    let id = match e.kind() {
+        K::NotFound => "io-not-found",
+        K::PermissionDenied => "io-permission-denied",
+        K::StorageFull | K::QuotaExceeded => "io-no-space",
+        K::ReadOnlyFilesystem => "io-read-only",
+        K::AlreadyExists => "io-exists",
+        K::IsADirectory => "io-is-a-folder",
+        K::NotADirectory => "io-not-a-folder",
+        _ => return s(e),
+    };
+    match e.raw_os_error() {
+        Some(n) => s(format!("{} (os error {n})", out.t(id))),
+        None => s(out.t(id)),
+    }
+}
+
+/// `{path}: {io error}`, with the error in the user's language where it can be.
+fn io(out: &Output, path: &std::path::Path, e: &std::io::Error) -> Rendered {
+    r(out, "io", Exit::Io, &[("path", p(path)), ("detail", io_detail(out, e))])
+}
+
 fn r(out: &Output, code: &'static str, exit: Exit, args: &Args<'_>) -> Rendered {
     let id = format!("err-{code}");
     let hint_id = format!("{id}.hint");
@@ -115,7 +140,7 @@ pub fn render(e: &CliError, out: &Output) -> Rendered {
             r(out, "wipe-partial", Exit::WipePartial, &[("failed", s(failed)), ("total", s(total))])
         }
         CliError::BadMethod { given } => r(out, "bad-method", Exit::Usage, &[("given", s(given))]),
-        CliError::Io { path, source } => r(out, "io", Exit::Io, &[("path", p(path)), ("detail", s(source))]),
+        CliError::Io { path, source } => io(out, path, source),
     }
 }
 
@@ -146,7 +171,7 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
         ),
         L::Seal(se) => render_seal(se, out),
         L::Open(oe) => render_open(oe, out),
-        L::Io { path, source } => r(out, "io", Exit::Io, &[("path", p(path)), ("detail", s(source))]),
+        L::Io { path, source } => io(out, path, source),
         L::Wipe(we) => render_wipe(we, out),
         other => r(out, "internal", Exit::Internal, &[("detail", s(other))]),
     }
@@ -181,6 +206,7 @@ fn render_seal(e: &SealError, out: &Output) -> Rendered {
             r(out, "label-invalid", Exit::Integrity, &[("path", p(path)), ("detail", s(reason))])
         }
         SealError::SourceChanged { path } => r(out, "source-changed", Exit::InputRefused, &[("path", p(path))]),
+        SealError::Io { path, source } => io(out, path, source),
         other => r(out, "seal-failed", Exit::Io, &[("detail", s(other))]),
     }
 }
@@ -201,6 +227,7 @@ fn render_open(e: &OpenError, out: &Output) -> Rendered {
         OpenError::NotAnAgeFile => r(out, "not-a-payload", Exit::Integrity, &[]),
         OpenError::NotPassphraseEncrypted => r(out, "not-passphrase-payload", Exit::Integrity, &[]),
         OpenError::WorkFactorTooHigh { .. } => r(out, "work-factor", Exit::Integrity, &[]),
+        OpenError::Io { path, source } => io(out, path, source),
         other => r(out, "open-failed", Exit::Integrity, &[("detail", s(other))]),
     }
 }
@@ -212,6 +239,10 @@ fn render_wipe(e: &WipeError, out: &Output) -> Rendered {
             r(out, "wipe-refused", Exit::WipeRefused, &[("path", p(path)), ("reason", s(why))])
         }
         WipeError::UnknownMethod { name } => r(out, "bad-method", Exit::Usage, &[("given", s(name))]),
+        WipeError::Inspect { path, source }
+        | WipeError::MountTable { path, source }
+        | WipeError::JournalWrite { path, source }
+        | WipeError::Device { path, source } => io(out, path, source),
         other => r(out, "wipe-failed", Exit::Io, &[("detail", s(other))]),
     }
 }

@@ -137,3 +137,11 @@ demo-ledger = { $who }: { $entries } entries ({ $kinds }), intact. Merkle root {
 demo-done = Done: sealed, handed over, opened, erased, and every step signed in a ledger.
 demo-kept = The demo's files are kept in { $path }.
 demo-summary = Demo complete.
+
+io-not-found = no such file or folder
+io-permission-denied = permission denied (check who owns it, or ask your administrator)
+io-no-space = no space left on that disk or USB memory
+io-read-only = the disk or USB memory is read-only (check its write-protect switch)
+io-exists = something with that name already exists
+io-is-a-folder = it is a folder, not a file
+io-not-a-folder = part of the path is a file, not a folder

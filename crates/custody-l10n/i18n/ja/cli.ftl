@@ -137,3 +137,11 @@ demo-ledger = { $who }: { $entries } 件（{ $kinds }）、改ざんなし。マ
 demo-done = 完了: 暗号化、受渡し、復号、消去のすべての手順が台帳に署名付きで記録されました。
 demo-kept = デモのファイルは { $path } に残しています。
 demo-summary = デモが完了しました。
+
+io-not-found = ファイルまたはフォルダがありません
+io-permission-denied = アクセスが許可されていません（所有者を確認するか、管理者に相談してください）
+io-no-space = ディスクまたは電磁的媒体（USB）の空き容量が足りません
+io-read-only = ディスクまたは電磁的媒体（USB）が読み取り専用です（書き込み禁止スイッチを確認してください）
+io-exists = 同じ名前のものがすでにあります
+io-is-a-folder = ファイルではなくフォルダです
+io-not-a-folder = パスの途中がフォルダではなくファイルです

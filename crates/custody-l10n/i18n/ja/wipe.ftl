@@ -60,7 +60,7 @@ problem-hard-linked = 名前が { $links } 個あり、ほかの名前からデ�
 problem-not-empty = 消去できなかったものがフォルダに残っています
 problem-verify-mismatch = 読み戻した内容が書き込んだ内容と違います（{ $offset } バイト目）
 problem-mount-point = 別のファイルシステムがマウントされています
-problem-interrupted = 上書きの途中で中断しました(一部だけ上書きされ、消去されていません。同じコマンドをもう一度実行すると完了します)
+problem-interrupted = 上書きの途中で中断しました（一部だけ上書きされ、消去されていません。同じコマンドをもう一度実行すると完了します）
 problem-io = { $step } に失敗しました: { $detail }
 
 refuse-root = ファイルシステムのルートです
