@@ -263,6 +263,7 @@ struct BarProgress {
     bar: Mutex<Option<ProgressBar>>,
     interactive: bool,
     template: (String, String, String, String),
+    eta: String,
     done: AtomicU64,
 }
 
@@ -277,6 +278,7 @@ impl BarProgress {
                 out.t("phase-verifying"),
                 out.t("phase-removing"),
             ),
+            eta: out.t("progress-eta"),
             done: AtomicU64::new(0),
         }
     }
@@ -305,7 +307,7 @@ impl Progress for BarProgress {
             if let Some(old) = b.take() {
                 old.finish_and_clear();
             }
-            let bar = progress::plain_bar(total_bytes, msg, !matches!(phase, Phase::Removing));
+            let bar = progress::plain_bar(total_bytes, msg, !matches!(phase, Phase::Removing), &self.eta);
             *b = Some(bar);
         }
         self.done.store(0, Ordering::Relaxed);

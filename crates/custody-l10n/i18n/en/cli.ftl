@@ -145,3 +145,6 @@ io-read-only = the disk or USB memory is read-only (check its write-protect swit
 io-exists = something with that name already exists
 io-is-a-folder = it is a folder, not a file
 io-not-a-folder = part of the path is a file, not a folder
+
+# The word before the time left on progress bars.
+progress-eta = ETA

@@ -145,3 +145,6 @@ io-read-only = ディスクまたは電磁的媒体（USB）が読み取り専�
 io-exists = 同じ名前のものがすでにあります
 io-is-a-folder = ファイルではなくフォルダです
 io-not-a-folder = パスの途中がフォルダではなくファイルです
+
+# The word before the time left on progress bars.
+progress-eta = 残り
