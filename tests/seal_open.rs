@@ -327,6 +327,33 @@ fn open_refuses_a_payload_that_does_not_match_its_label() {
     assert_exit(&out, 7);
     assert_eq!(json(&out)["error"]["code"], "label-invalid");
     assert!(!dest.exists());
+
+    // Why, in the user's language: an edited label (one space added) and a truncated one.
+    let edited = text.replacen(':', ": ", 1);
+    for (bytes, ja, en) in [
+        (edited.as_str(), "編集された可能性があります", "it was edited"),
+        ("{\"v\":1,\"payload_id\":", "ラベルの形式ではありません", "it is not a label"),
+    ] {
+        fs::write(&s.label, bytes).unwrap();
+        for (lang, words) in [("ja", ja), ("en", en)] {
+            let out = p
+                .cmd()
+                .args(["--lang", lang, "--json", "open"])
+                .arg(&s.payload)
+                .arg("--dest")
+                .arg(&dest)
+                .arg("--passphrase-file")
+                .arg(&s.notice)
+                .output()
+                .unwrap();
+            assert_exit(&out, 7);
+            let message = json(&out)["error"]["message"].as_str().unwrap().to_owned();
+            assert!(message.contains(words), "{lang}: {message}");
+            if lang == "ja" {
+                assert!(!message.contains("canonical") && !message.contains("EOF"), "{message}");
+            }
+        }
+    }
 }
 
 #[test]

@@ -98,6 +98,20 @@ fn io_detail(out: &Output, e: &std::io::Error) -> FluentValue<'static> {
     }
 }
 
+/// Why a label was refused, in the user's language.
+fn label_problem(out: &Output, reason: &custody_seal::LabelProblem) -> String {
+    use custody_seal::LabelProblem as P;
+    match reason {
+        P::TooLarge => out.t("label-problem-too-large"),
+        P::NotALabel { line, column } => {
+            out.ta("label-problem-not-a-label", &[("line", s(line)), ("column", s(column))])
+        }
+        P::UnsupportedFormat { v, format } => out.ta("label-problem-format", &[("v", s(v)), ("format", s(format))]),
+        P::NotCanonical => out.t("label-problem-not-canonical"),
+        P::FieldNotOneLine { field } => out.ta("label-problem-field", &[("field", s(field))]),
+    }
+}
+
 /// `{path}: {io error}`, with the error in the user's language where it can be.
 fn io(out: &Output, path: &std::path::Path, e: &std::io::Error) -> Rendered {
     r(out, "io", Exit::Io, &[("path", p(path)), ("detail", io_detail(out, e))])
@@ -203,7 +217,7 @@ fn render_seal(e: &SealError, out: &Output) -> Rendered {
         ),
         SealError::TooLargeForFat { .. } => r(out, "too-large-for-fat", Exit::Destination, &[]),
         SealError::LabelInvalid { path, reason } => {
-            r(out, "label-invalid", Exit::Integrity, &[("path", p(path)), ("detail", s(reason))])
+            r(out, "label-invalid", Exit::Integrity, &[("path", p(path)), ("detail", s(label_problem(out, reason)))])
         }
         SealError::SourceChanged { path } => r(out, "source-changed", Exit::InputRefused, &[("path", p(path))]),
         SealError::Io { path, source } => io(out, path, source),

@@ -85,7 +85,7 @@ pub enum SealError {
     InvalidLabelField { field: &'static str },
     /// A label file is not a valid label.
     #[error("{path} is not a valid label: {reason}")]
-    LabelInvalid { path: PathBuf, reason: String },
+    LabelInvalid { path: PathBuf, reason: crate::LabelProblem },
     /// Writing the encrypted stream failed (the writer given to [`seal`](crate::seal)).
     #[error("writing the payload failed: {source}")]
     Output {

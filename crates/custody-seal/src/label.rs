@@ -75,6 +75,22 @@ pub struct Label {
     pub sealed_by: String,
 }
 
+/// Why label bytes are not a label.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LabelProblem {
+    #[error("too large")]
+    TooLarge,
+    /// Not JSON, or JSON without exactly the label's fields; where the parser stopped.
+    #[error("not a label (line {line}, column {column})")]
+    NotALabel { line: usize, column: usize },
+    #[error("unsupported version {v} / format {format:?}")]
+    UnsupportedFormat { v: u32, format: String },
+    #[error("not canonical JCS followed by one newline")]
+    NotCanonical,
+    #[error("{field}: not one line of text")]
+    FieldNotOneLine { field: &'static str },
+}
+
 impl Label {
     /// The label for a sealed payload.
     pub fn from_outcome(outcome: &SealOutcome, info: &LabelInfo) -> Label {
@@ -108,19 +124,20 @@ impl Label {
     }
 
     /// Parses label bytes strictly: canonical JCS plus one newline, known fields only.
-    pub fn parse(bytes: &[u8]) -> Result<Label, String> {
+    pub fn parse(bytes: &[u8]) -> Result<Label, LabelProblem> {
         if bytes.len() as u64 > MAX_LABEL_BYTES {
-            return Err("too large".into());
+            return Err(LabelProblem::TooLarge);
         }
-        let label: Label = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        let label: Label = serde_json::from_slice(bytes)
+            .map_err(|e| LabelProblem::NotALabel { line: e.line(), column: e.column() })?;
         if label.v != 1 || label.format != LABEL_FORMAT {
-            return Err(format!("unsupported version {} / format {:?}", label.v, label.format));
+            return Err(LabelProblem::UnsupportedFormat { v: label.v, format: label.format });
         }
         if label.to_bytes() != bytes {
-            return Err("not canonical JCS followed by one newline".into());
+            return Err(LabelProblem::NotCanonical);
         }
         for (field, value) in label.text_fields() {
-            check_text(value).map_err(|_| format!("{field}: not one line of text"))?;
+            check_text(value).map_err(|_| LabelProblem::FieldNotOneLine { field })?;
         }
         Ok(label)
     }

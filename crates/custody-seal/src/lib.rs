@@ -54,7 +54,7 @@ mod unpack;
 
 pub use error::{MismatchKind, Offender, OffenderReason, OpenError, SealError, UnsafeReason};
 pub use id::{InvalidPayloadId, PayloadId};
-pub use label::{fingerprint, Label, LabelInfo, LABEL_FORMAT};
+pub use label::{fingerprint, Label, LabelInfo, LabelProblem, LABEL_FORMAT};
 pub use manifest::{Manifest, ManifestFile, MAX_MANIFEST_BYTES};
 pub use media::{estimate_payload_size, seal_to_media, Sealed};
 pub use names::{check_rel_path, PathProblem, MANIFEST_NAME};

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use custody_seal::{open, scan, seal, seal_to_media, Label, OffenderReason, OpenError, PathProblem, SealError};
+use custody_seal::{
+    open, scan, seal, seal_to_media, Label, LabelProblem, OffenderReason, OpenError, PathProblem, SealError,
+};
 use secrecy::SecretString;
 
 /// A sealed sample payload in `t/media`, with its label.
@@ -188,15 +190,26 @@ fn label_read_is_strict() {
     let lp = Label::path_beside(&payload);
     assert_eq!(Label::read(&lp).unwrap(), label);
     let text = fs::read_to_string(&lp).unwrap();
-    for bad in [
-        text.replacen("{", "{\"extra\":1,", 1),
-        text.replacen(":", ": ", 1),
-        text.trim_end().to_owned(),
-        text.replacen("{", "{\"v\":1,", 1),
-        "x".repeat(70_000),
-    ] {
-        fs::write(&lp, bad).unwrap();
-        assert!(matches!(Label::read(&lp), Err(SealError::LabelInvalid { .. })));
+    type Want<'a> = &'a dyn Fn(&LabelProblem) -> bool;
+    let not_a_label = |r: &LabelProblem| matches!(r, LabelProblem::NotALabel { .. });
+    let edited = |r: &LabelProblem| *r == LabelProblem::NotCanonical;
+    let too_large = |r: &LabelProblem| *r == LabelProblem::TooLarge;
+    let cases: [(String, Want); 6] = [
+        (text.replacen("{", "{\"extra\":1,", 1), &not_a_label),
+        (text.replacen(":", ": ", 1), &edited),
+        (text.trim_end().to_owned(), &edited),
+        (text.replacen("{", "{\"v\":1,", 1), &not_a_label),
+        ("x".repeat(70_000), &too_large),
+        (text.replacen("\"v\":1", "\"v\":2", 1), &|r: &LabelProblem| {
+            matches!(r, LabelProblem::UnsupportedFormat { v: 2, .. })
+        }),
+    ];
+    for (bad, want) in cases {
+        fs::write(&lp, &bad).unwrap();
+        match Label::read(&lp) {
+            Err(SealError::LabelInvalid { reason, .. }) => assert!(want(&reason), "{reason:?} for {bad:.80}"),
+            other => panic!("{other:?}"),
+        }
     }
 }
 

@@ -49,3 +49,9 @@ open-mismatch-missing = listed in the manifest but missing from the payload
 open-mismatch-extra = in the payload but not listed in the manifest
 open-mismatch-size = its size differs from the manifest
 open-mismatch-sha256 = its contents differ from the manifest (SHA-256)
+
+label-problem-too-large = the file is larger than any label
+label-problem-not-a-label = it is not a label (line { $line }, column { $column })
+label-problem-format = it is version { $v } of the format { $format }, which this version of custody does not read
+label-problem-not-canonical = its bytes are not exactly as custody writes them (it was edited)
+label-problem-field = the field { $field } is not one line of text

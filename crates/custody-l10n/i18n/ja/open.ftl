@@ -49,3 +49,9 @@ open-mismatch-missing = マニフェストにあるのに中身にありませ�
 open-mismatch-extra = 中身にあるのにマニフェストにありません
 open-mismatch-size = サイズがマニフェストと違います
 open-mismatch-sha256 = 内容がマニフェストと違います（SHA-256）
+
+label-problem-too-large = ラベルとしては大きすぎます
+label-problem-not-a-label = ラベルの形式ではありません（{ $line } 行目、{ $column } 文字目）
+label-problem-format = 形式 { $format } のバージョン { $v } で、この custody では読めません
+label-problem-not-canonical = custody が書いたとおりの内容ではありません（編集された可能性があります）
+label-problem-field = 項目 { $field } が1行のテキストではありません
