@@ -128,8 +128,7 @@ pub fn execute_wipe(
     cancel: &AtomicBool,
     record_out: Option<&Path>,
 ) -> Result<WipeReport, Error> {
-    remember_payloads(job)?;
-    let record = erase(&job.planned, &job.opts, progress, cancel)?;
+    let record = erase(job, &job.opts, progress, cancel)?;
     finish(session, job, record, record_out)
 }
 
@@ -145,10 +144,9 @@ pub fn execute_wipe_unlocking(
     cancel: &AtomicBool,
     record_out: Option<&Path>,
 ) -> Result<WipeReport, Error> {
-    remember_payloads(job)?;
     let mut opts = job.opts.clone();
     opts.gate = Some(GateRef(Arc::new(KeyGate(unlock.watch()))));
-    let erased = erase(&job.planned, &opts, progress, cancel);
+    let erased = erase(job, &opts, progress, cancel);
     // The key signs the ledger entry whatever the engine did; when it could not be
     // unlocked, that is the error to report.
     let session = unlock.into_session(home)?;
@@ -167,13 +165,15 @@ impl Gate for KeyGate {
     }
 }
 
+/// Notes the job's payloads beside the journal, then runs the engine with `opts`.
 fn erase(
-    planned: &Planned,
+    job: &WipeJob,
     opts: &WipeOptions,
     progress: &dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<ErasureRecord, Error> {
-    Ok(match planned {
+    remember_payloads(job)?;
+    Ok(match &job.planned {
         Planned::Files(plan) => custody_wipe::execute(plan, opts, progress, cancel)?,
         Planned::Device(plan) => custody_wipe::execute_device(plan, opts, progress, cancel)?,
     })

@@ -18,7 +18,7 @@
 //! use custody_notice::{parse_text_notice, write_notice, Notice, NoticeId, Passphrase};
 //!
 //! let pass = Passphrase::generate()?;
-//! let issued = DateTime::parse_from_rfc3339("2026-11-24T10:00:00+09:00").unwrap();
+//! let issued = DateTime::parse_from_rfc3339("2026-11-24T10:00:00+09:00")?;
 //! let notice = Notice {
 //!     notice_id: NoticeId::generate(issued.date_naive())?,
 //!     payload_id: "P-20261124-0001".into(),
@@ -32,11 +32,11 @@
 //!     file_count: 3,
 //!     total_bytes: 120_000,
 //! };
-//! let dir = tempfile::tempdir().unwrap();
+//! let dir = tempfile::tempdir()?;
 //! let path = dir.path().join("notice.txt");
-//! write_notice(&path, &notice, &pass, Lang::Ja).unwrap();
+//! write_notice(&path, &notice, &pass, Lang::Ja)?;
 //!
-//! let read = parse_text_notice(&std::fs::read_to_string(&path).unwrap()).unwrap();
+//! let read = parse_text_notice(&std::fs::read_to_string(&path)?)?;
 //! assert_eq!(read.passphrase.canonical(), pass.canonical());
 //! assert_eq!(read.notice_id, notice.notice_id);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
