@@ -163,6 +163,13 @@ impl Journal {
                 detail: e.to_string(),
             })?;
             let file = OpenOptions::new().append(true).open(path).map_err(werr)?;
+            // A torn last line is dropped from the file too: the next append must
+            // start a line of its own, or the torn bytes would damage it.
+            if !text.ends_with('\n') {
+                let keep = text.rfind('\n').map_or(0, |i| i + 1);
+                file.set_len(keep as u64).map_err(werr)?;
+                file.sync_data().map_err(werr)?;
+            }
             let loaded = Loaded { key: PathKey::from_bytes(key), started, entries };
             return Ok((Journal { path: path.to_owned(), file }, Some(loaded)));
         }

@@ -534,7 +534,12 @@ fn carry_over(run: &mut Run<'_>, l: &crate::journal::Loaded) -> Vec<ItemRecord> 
             continue;
         }
         let same = match (&en.ident, it.kind) {
-            (Some(id), ItemKind::File) => id.dev == it.dev && id.ino == it.ino && en.item.size == it.size,
+            // Past verification the file is truncated (size 0) before it is renamed.
+            (Some(id), ItemKind::File) => {
+                id.dev == it.dev
+                    && id.ino == it.ino
+                    && (en.item.size == it.size || (en.stage == Stage::Renaming && it.size == 0))
+            }
             // A journal without identities cannot vouch for a file.
             (None, ItemKind::File) => false,
             (_, kind) => en.item.kind == kind,
