@@ -128,7 +128,7 @@ fn killed_at_any_step_a_rerun_of_the_same_command_records_every_target_exactly_o
         assert_killed(&first, step);
 
         let again = wipe_cmd(&p, &work, &record).output().unwrap();
-        assert_ok(&again);
+        assert!(again.status.success(), "{step}: {}\n{}", stdout(&again), stderr(&again));
         let j = json(&again);
         assert_eq!(j["outcome"], "all-erased", "{step}: {j}");
         assert!(!work.exists(), "{step}: every target is erased");
@@ -252,8 +252,10 @@ fn a_file_growing_during_the_wipe_is_left_in_place_and_reported() {
         assert_eq!(j["outcome"], "some-failed", "{step}: {j}");
         let problem = &j["problems"].as_array().unwrap().iter().find(|p| p["problem"]["kind"] == "grew").unwrap()["problem"];
         assert_eq!(problem["planned"], 1000, "{step}");
-        assert_eq!(problem["now"], 173_032, "{step}");
-        assert_eq!(fs::metadata(&f).unwrap().len(), 173_032, "{step}: left in place, not truncated");
+        // After the passes the file is as long as the whole blocks they wrote.
+        let base = if step == "overwritten" { 4096 } else { 1000 };
+        assert_eq!(problem["now"], base + 172_032, "{step}");
+        assert_eq!(fs::metadata(&f).unwrap().len(), base + 172_032, "{step}: left in place, not truncated");
         let rec: serde_json::Value = serde_json::from_slice(&fs::read(json(&out)["record"].as_str().unwrap()).unwrap()).unwrap();
         let item = rec["items"].as_array().unwrap().iter().find(|i| i["kind"] == "file").unwrap();
         assert_eq!(item["result"], "failed", "{step}: never recorded as erased");

@@ -534,11 +534,13 @@ fn carry_over(run: &mut Run<'_>, l: &crate::journal::Loaded) -> Vec<ItemRecord> 
             continue;
         }
         let same = match (&en.ident, it.kind) {
-            // Past verification the file is truncated (size 0) before it is renamed.
+            // A pass writes whole blocks, so a file may have grown up to the bytes each
+            // pass covers; past verification it is truncated before it is renamed.
             (Some(id), ItemKind::File) => {
-                id.dev == it.dev
-                    && id.ino == it.ino
-                    && (en.item.size == it.size || (en.stage == Stage::Renaming && it.size == 0))
+                let size_ok = en.item.size == it.size
+                    || (it.size > en.item.size && it.size <= en.item.overwritten_bytes)
+                    || (en.stage == Stage::Renaming && it.size == 0);
+                id.dev == it.dev && id.ino == it.ino && size_ok
             }
             // A journal without identities cannot vouch for a file.
             (None, ItemKind::File) => false,
