@@ -250,13 +250,15 @@ fn a_file_growing_during_the_wipe_is_left_in_place_and_reported() {
         assert_exit(&out, 9);
         let j = json(&out);
         assert_eq!(j["outcome"], "some-failed", "{step}: {j}");
-        let problem = &j["problems"].as_array().unwrap().iter().find(|p| p["problem"]["kind"] == "grew").unwrap()["problem"];
+        let problem =
+            &j["problems"].as_array().unwrap().iter().find(|p| p["problem"]["kind"] == "grew").unwrap()["problem"];
         assert_eq!(problem["planned"], 1000, "{step}");
         // After the passes the file is as long as the whole blocks they wrote.
         let base = if step == "overwritten" { 4096 } else { 1000 };
         assert_eq!(problem["now"], base + 172_032, "{step}");
         assert_eq!(fs::metadata(&f).unwrap().len(), base + 172_032, "{step}: left in place, not truncated");
-        let rec: serde_json::Value = serde_json::from_slice(&fs::read(json(&out)["record"].as_str().unwrap()).unwrap()).unwrap();
+        let rec: serde_json::Value =
+            serde_json::from_slice(&fs::read(json(&out)["record"].as_str().unwrap()).unwrap()).unwrap();
         let item = rec["items"].as_array().unwrap().iter().find(|i| i["kind"] == "file").unwrap();
         assert_eq!(item["result"], "failed", "{step}: never recorded as erased");
         assert_eq!(item["still_reachable"], true);
@@ -396,7 +398,10 @@ fn can_unshare(test: &str) -> bool {
     let root = rustix_uid_is_root();
     let ok = root
         && have("unshare", test)
-        && StdCommand::new("unshare").args(["-m", "--propagation", "private", "true"]).status().is_ok_and(|s| s.success());
+        && StdCommand::new("unshare")
+            .args(["-m", "--propagation", "private", "true"])
+            .status()
+            .is_ok_and(|s| s.success());
     if !ok {
         eprintln!("SKIP {test}: needs root and `unshare -m` (a private mount namespace)");
     }
@@ -489,7 +494,8 @@ fn a_mount_point_given_as_the_target_is_emptied_not_removed_and_the_record_says_
     assert_eq!(read("code").trim(), "0", "{}", read("out.json"));
     assert_eq!(read("left"), "", "emptied, and still a mount point");
     let rec: serde_json::Value = serde_json::from_slice(&fs::read(&record).unwrap()).unwrap();
-    let files: Vec<&serde_json::Value> = rec["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "file").collect();
+    let files: Vec<&serde_json::Value> =
+        rec["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "file").collect();
     assert_eq!(files.len(), 2);
     for f in files {
         let v = &f["verification"];

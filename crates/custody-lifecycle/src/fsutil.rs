@@ -43,8 +43,13 @@ pub(crate) fn write_atomic_noreplace(path: &Path, bytes: &[u8], mode: u32) -> Re
         let mut f = OpenOptions::new().write(true).create_new(true).mode(mode).open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        match rustix::fs::renameat_with(rustix::fs::CWD, &tmp, rustix::fs::CWD, path, rustix::fs::RenameFlags::NOREPLACE)
-        {
+        match rustix::fs::renameat_with(
+            rustix::fs::CWD,
+            &tmp,
+            rustix::fs::CWD,
+            path,
+            rustix::fs::RenameFlags::NOREPLACE,
+        ) {
             Ok(()) => {}
             // Filesystems without RENAME_NOREPLACE (FAT through FUSE, older NFS): a
             // hard link fails on an existing name just the same.

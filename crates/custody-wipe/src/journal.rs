@@ -274,7 +274,11 @@ pub fn mark_recorded(path: &Path, record_sha256: &str) -> Result<(), WipeError> 
     let werr = |source| WipeError::JournalWrite { path: path.to_owned(), source };
     let mut line = serde_json::to_vec(&Recorded { recorded: record_sha256.to_owned() }).unwrap_or_default();
     line.push(b'\n');
-    let mut f = OpenOptions::new().append(true).custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32).open(path).map_err(werr)?;
+    let mut f = OpenOptions::new()
+        .append(true)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)
+        .map_err(werr)?;
     f.write_all(&line).map_err(werr)?;
     f.sync_data().map_err(werr)
 }

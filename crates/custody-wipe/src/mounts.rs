@@ -229,8 +229,8 @@ pub(crate) fn fs_info(m: &MountEntry, dev: u64) -> FsInfo {
         caveats.push(Caveat::Overlay);
     }
     let devnum = source_devnum(&m.source).or_else(|| (m.major != 0).then_some((m.major, m.minor)));
-    let block_device = devnum.is_some_and(|(a, b)| sysfs_block(a, b).is_some())
-        && !matches!(base, "fuse" | "tmpfs" | "ramfs");
+    let block_device =
+        devnum.is_some_and(|(a, b)| sysfs_block(a, b).is_some()) && !matches!(base, "fuse" | "tmpfs" | "ramfs");
     let rotational = devnum.and_then(|(a, b)| rotational_of(a, b));
     if rotational == Some(false) {
         caveats.push(Caveat::Flash);
