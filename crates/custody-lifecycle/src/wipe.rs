@@ -602,6 +602,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_record_copy_never_replaces_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r.json");
+        assert_eq!(keep_copy(&out, b"first").unwrap(), out);
+        assert_eq!(std::fs::read(&out).unwrap(), b"first");
+        // The same record again (a recovery): nothing written, same place.
+        assert_eq!(keep_copy(&out, b"first").unwrap(), out);
+        // Another record of the job: beside it, numbered.
+        assert_eq!(keep_copy(&out, b"second").unwrap(), dir.path().join("r.2.json"));
+        assert_eq!(keep_copy(&out, b"third").unwrap(), dir.path().join("r.3.json"));
+        assert_eq!(std::fs::read(&out).unwrap(), b"first");
+        assert_eq!(std::fs::read(dir.path().join("r.2.json")).unwrap(), b"second");
+        // The rename itself refuses a name taken meanwhile.
+        let taken = dir.path().join("taken");
+        std::fs::write(&taken, b"x").unwrap();
+        assert!(write_atomic_noreplace(&taken, b"y", 0o600).is_err());
+        assert_eq!(std::fs::read(&taken).unwrap(), b"x");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(left.len(), 4, "no temporary file is left: {left:?}");
+    }
+
+    #[test]
     fn remembered_payloads_are_read_back_and_a_damaged_list_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let journal = dir.path().join("wipe-0123.json");
