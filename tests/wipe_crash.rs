@@ -144,6 +144,34 @@ fn killed_at_any_step_a_rerun_of_the_same_command_records_every_target_exactly_o
 }
 
 #[test]
+fn an_engine_error_after_destruction_began_still_yields_a_record_and_the_rerun_completes() {
+    // The second journal append (the random names, after the overwrite is verified)
+    // fails: the files are overwritten but the run cannot go on. It must still record
+    // what it did, and the same command again must finish the job.
+    let p = Person::init("株式会社サンプル", "佐藤");
+    let work = p.path("work");
+    let files = work_tree(&work);
+    let all = targets(&work, &files);
+    let record = p.path("erasure.json");
+    let first = wipe_cmd(&p, &work, &record).env("CUSTODY_FAULT", "fail:journal-append:2").output().unwrap();
+    assert_exit(&first, 10);
+    assert_eq!(json(&first)["outcome"], "interrupted");
+    let rec: serde_json::Value = serde_json::from_slice(&fs::read(&record).unwrap()).unwrap();
+    assert!(rec["stopped_by"].as_str().unwrap().contains("injected fault"), "{rec}");
+    assert_eq!(rec["interrupted"], true);
+    assert_eq!(p.ledger_lines().last().unwrap()["body"]["outcome"], "interrupted");
+    assert!(files.iter().all(|f| f.exists()), "stopped before any name went");
+
+    let again = wipe_cmd(&p, &work, &record).output().unwrap();
+    assert_ok(&again);
+    assert!(!work.exists());
+    for (path, n) in coverage(&p, &all) {
+        assert_eq!(n, 1, "{} is recorded {n} times", path.display());
+    }
+    assert_ok(&p.cmd().args(["ledger", "verify"]).output().unwrap());
+}
+
+#[test]
 fn an_interrupted_run_with_a_record_copy_is_rerun_without_replacing_the_first_copy() {
     // Killed after the engine removed everything but before the record: the rerun
     // (same command, same --record) records the job; a record file already there from

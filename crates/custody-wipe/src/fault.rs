@@ -8,7 +8,8 @@
 //!
 //! `CUSTODY_FAULT=kill:STEP[:N]` raises SIGKILL the Nth time (default 1st) the run
 //! reaches STEP; `stop:STEP[:N]` raises SIGSTOP there instead, so that a test can
-//! change the files under the stopped process and then let it go on (SIGCONT).
+//! change the files under the stopped process and then let it go on (SIGCONT);
+//! `fail:STEP[:N]` makes the operation at STEP (see [`fails`]) fail with an I/O error.
 
 /// Steps, in the order a file meets them.
 pub const STEPS: &[&str] = &[
@@ -28,6 +29,8 @@ pub const STEPS: &[&str] = &[
     "record-kept",
     "ledger-appended",
     "journal-removed",
+    // Operations that `fail:` can make fail.
+    "journal-append",
 ];
 
 #[cfg(feature = "fault-injection")]
@@ -35,8 +38,15 @@ mod imp {
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::OnceLock;
 
+    #[derive(PartialEq)]
+    enum Mode {
+        Kill,
+        Stop,
+        Fail,
+    }
+
     struct Plan {
-        stop: bool,
+        mode: Mode,
         step: String,
         nth: u64,
         seen: AtomicU64,
@@ -47,25 +57,34 @@ mod imp {
         PLAN.get_or_init(|| {
             let v = std::env::var("CUSTODY_FAULT").ok()?;
             let mut parts = v.split(':');
-            let stop = match parts.next()? {
-                "kill" => false,
-                "stop" => true,
+            let mode = match parts.next()? {
+                "kill" => Mode::Kill,
+                "stop" => Mode::Stop,
+                "fail" => Mode::Fail,
                 _ => return None,
             };
             let step = parts.next()?.to_owned();
             let nth = parts.next().and_then(|n| n.parse().ok()).unwrap_or(1);
-            Some(Plan { stop, step, nth, seen: AtomicU64::new(0) })
+            Some(Plan { mode, step, nth, seen: AtomicU64::new(0) })
         })
         .as_ref()
     }
 
+    fn hit(step: &str, mode: Mode) -> bool {
+        let Some(p) = plan() else { return false };
+        p.mode == mode && p.step == step && p.seen.fetch_add(1, Ordering::SeqCst) + 1 == p.nth
+    }
+
     pub fn point(step: &str) {
-        let Some(p) = plan() else { return };
-        if p.step != step || p.seen.fetch_add(1, Ordering::SeqCst) + 1 != p.nth {
-            return;
+        if hit(step, Mode::Kill) {
+            let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::KILL);
+        } else if hit(step, Mode::Stop) {
+            let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::STOP);
         }
-        let sig = if p.stop { rustix::process::Signal::STOP } else { rustix::process::Signal::KILL };
-        let _ = rustix::process::kill_process(rustix::process::getpid(), sig);
+    }
+
+    pub fn fails(step: &str) -> bool {
+        hit(step, Mode::Fail)
     }
 }
 
@@ -80,3 +99,17 @@ pub fn point(step: &str) {
 #[cfg(not(feature = "fault-injection"))]
 #[inline(always)]
 pub fn point(_step: &str) {}
+
+/// Whether the operation at `step` is to fail this time.
+#[cfg(feature = "fault-injection")]
+pub fn fails(step: &str) -> bool {
+    debug_assert!(STEPS.contains(&step), "unknown fault step {step}");
+    imp::fails(step)
+}
+
+/// Whether the operation at `step` is to fail (fault injection is compiled out: never).
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+pub fn fails(_step: &str) -> bool {
+    false
+}

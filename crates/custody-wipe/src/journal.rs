@@ -219,6 +219,10 @@ impl Journal {
         if entries.is_empty() {
             return Ok(());
         }
+        if crate::fault::fails("journal-append") {
+            let source = std::io::Error::other("injected fault");
+            return Err(WipeError::JournalWrite { path: self.path.clone(), source });
+        }
         let mut buf = Vec::new();
         for e in entries {
             // Plain data structures: serialization cannot fail.
