@@ -113,8 +113,10 @@ fn a_wrong_key_passphrase_stops_the_wipe_before_anything_is_touched() {
 fn wipe_refuses_root_home_system_directories_and_the_custody_home() {
     let p = Person::init("株式会社サンプル", "佐藤");
     let home_dir = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    // A dry run: if a refusal ever regressed, this test must not be able to wipe the
+    // machine it runs on.
     for target in ["/", "/etc", "/usr/bin", home_dir.as_str()] {
-        let out = p.cmd().args(["--json", "wipe", "--yes", target]).output().unwrap();
+        let out = p.cmd().args(["--json", "wipe", "--dry-run", target]).output().unwrap();
         assert_exit(&out, 8);
         assert_eq!(json(&out)["error"]["code"], "wipe-refused", "{target}");
     }

@@ -177,6 +177,19 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
             Exit::Integrity,
             &[("path", p(path)), ("line", s(source.line)), ("detail", s(&source.problem))],
         ),
+        L::LedgerCannotRecord { path, source } => {
+            let detail = match source.problem {
+                custody_ledger::Problem::TornLine => out.t("wipe-ledger-torn-line"),
+                _ => source.problem.to_string(),
+            };
+            r(
+                out,
+                "wipe-ledger-cannot-record",
+                Exit::Home,
+                &[("path", p(path)), ("line", s(source.line)), ("detail", s(detail))],
+            )
+        }
+        L::RecordExists { path } => r(out, "wipe-record-exists", Exit::InputRefused, &[("path", p(path))]),
         L::LedgerOwnerMismatch { path, expected, found } => r(
             out,
             "ledger-owner",

@@ -81,8 +81,11 @@ pub fn run(cli: &Cli, a: &WipeArgs, out: &Output) -> Result<(), CliError> {
     for (level, n) in &report.assurance {
         lines.push(format!("    {}: {n}", out.t(&format!("assurance-{level}"))));
     }
+    if let Some(earlier) = &report.recovered {
+        lines.insert(0, out.ta("wipe-recovered", &[("record", earlier.record_path.display().to_string().into())]));
+    }
     lines.push(out.fact("wipe-label-record", report.record_path.display()));
-    if let Some(r) = &a.record {
+    if let Some(r) = &report.record_copy {
         lines.push(out.fact("wipe-label-record-copy", r.display()));
     }
     for p in &report.payloads {
@@ -108,7 +111,8 @@ pub fn run(cli: &Cli, a: &WipeArgs, out: &Output) -> Result<(), CliError> {
         json!({"ok": report.outcome == Outcome::AllErased, "outcome": outcome_name(report.outcome),
                "items": report.items, "erased": report.erased, "failed": report.failed,
                "not_attempted": report.not_attempted, "bytes_overwritten": report.bytes,
-               "assurance": report.assurance, "record": report.record_path, "record_copy": a.record,
+               "assurance": report.assurance, "record": report.record_path, "record_copy": report.record_copy,
+               "recovered_record": report.recovered.as_ref().map(|r| &r.record_path),
                "record_sha256": report.record_sha256, "payloads": report.payloads, "problems": report.problems,
                "ledger_seq": report.ledger_seq}),
     );
@@ -231,6 +235,7 @@ fn warning_text(out: &Output, w: &Warning) -> Option<String> {
             out.ta("warning-hard-linked", &[("path", path(p).into()), ("links", (*links).into())])
         }
         Warning::MountPointSkipped { path: p } => out.ta("warning-mount-point", &[("path", path(p).into())]),
+        Warning::MountPointEmptied { path: p } => out.ta("warning-mount-point-emptied", &[("path", path(p).into())]),
         Warning::OpenForWriting { path: p, pid, process } => out.ta(
             "warning-open-for-writing",
             &[("path", path(p).into()), ("pid", (*pid).into()), ("process", process.clone().into())],
@@ -252,6 +257,10 @@ fn problem_text(out: &Output, p: Option<&custody_wipe::Problem>) -> String {
         Some(P::VerifyMismatch { offset }) => out.ta("problem-verify-mismatch", &[("offset", (*offset).into())]),
         Some(P::MountPoint) => out.t("problem-mount-point"),
         Some(P::Interrupted) => out.t("problem-interrupted"),
+        Some(P::Grew { planned, now }) => {
+            out.ta("problem-grew", &[("planned", (*planned).into()), ("now", (*now).into())])
+        }
+        Some(P::ReplacedBetweenRuns) => out.t("problem-replaced"),
         Some(P::Io { step, error }) => {
             out.ta("problem-io", &[("step", step.clone().into()), ("detail", error.clone().into())])
         }

@@ -26,6 +26,13 @@ pub enum Error {
     Ledger(#[from] custody_ledger::LedgerError),
     #[error("the ledger {path} does not verify: {source}")]
     LedgerInvalid { path: PathBuf, source: custody_ledger::VerifyError },
+    /// Checked before a wipe touches anything: the ledger could not take the `erased`
+    /// entry (typically a torn last line after a crash mid-append).
+    #[error("the ledger {path} cannot record an erasure: {source}")]
+    LedgerCannotRecord { path: PathBuf, source: custody_ledger::VerifyError },
+    /// `--record FILE` names an existing file that is not an earlier record of the same job.
+    #[error("{path} already exists; the erasure record never replaces a file")]
+    RecordExists { path: PathBuf },
     #[error("the ledger {path} was written by key {found}, not by the key given ({expected})")]
     LedgerOwnerMismatch { path: PathBuf, expected: String, found: String },
     #[error(transparent)]

@@ -33,6 +33,41 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32, create_new: boo
     Ok(())
 }
 
+/// Like [`write_atomic`], but the final rename refuses to replace anything that took
+/// the name meanwhile (`RENAME_NOREPLACE`): an existing file is never overwritten,
+/// even one created between a check and the write.
+pub(crate) fn write_atomic_noreplace(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Error> {
+    let dir = parent_dir(path);
+    let tmp = temp_sibling(path);
+    let result = (|| {
+        let mut f = OpenOptions::new().write(true).create_new(true).mode(mode).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        match rustix::fs::renameat_with(
+            rustix::fs::CWD,
+            &tmp,
+            rustix::fs::CWD,
+            path,
+            rustix::fs::RenameFlags::NOREPLACE,
+        ) {
+            Ok(()) => {}
+            // Filesystems without RENAME_NOREPLACE (FAT through FUSE, older NFS): a
+            // hard link fails on an existing name just the same.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {
+                fs::hard_link(&tmp, path)?;
+                fs::remove_file(&tmp)?;
+            }
+            Err(e) => return Err(std::io::Error::from(e)),
+        }
+        sync_dir(&dir)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::Io { path: path.to_path_buf(), source: e });
+    }
+    Ok(())
+}
+
 pub(crate) fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

@@ -1,6 +1,12 @@
 //! `wipe`: erasure at contract end (R6, R7, R11, R19). The engine in `custody-wipe`
 //! does the work; this module decides what is protected, where the journal and the
 //! record are kept, which payloads the erasure covers, and what the ledger says.
+//!
+//! Every erasure is recorded, whatever stops it: the engine's journal is the source of
+//! truth about what was destroyed, and goes only after the record and its signed
+//! `erased` entry are durable. In between, the record waits beside the journal
+//! ("pending"), so that running the same command again finishes the recording of a
+//! run that died after its last unlink, without recording anything twice.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +22,7 @@ use serde::Serialize;
 use serde_json::{json, Map};
 use sha2::{Digest, Sha256};
 
-use crate::fsutil::write_atomic;
+use crate::fsutil::{write_atomic, write_atomic_noreplace};
 use crate::home::{PendingUnlock, UnlockWatch};
 use crate::{Error, Home, Session};
 
@@ -52,10 +58,10 @@ pub struct WipeJob {
 }
 
 impl WipeJob {
-    /// Whether an earlier interrupted run of the same job left a journal that this
-    /// run will complete.
+    /// Whether an earlier interrupted run of the same job left a journal (or a record
+    /// not yet in the ledger) that this run will complete.
     pub fn resumes(&self) -> bool {
-        self.opts.journal.as_deref().is_some_and(Path::exists)
+        self.opts.journal.as_deref().is_some_and(|j| custody_wipe::journal::has_work(j) || pending_path(j).exists())
     }
 }
 
@@ -82,6 +88,12 @@ pub struct WipeReport {
     pub payloads: Vec<PayloadRef>,
     pub problems: Vec<ItemProblem>,
     pub ledger_seq: u64,
+    /// Where the copy asked for with `--record` went: the file named, or, when an
+    /// earlier run of the same job already left its record there, a numbered sibling
+    /// (an existing file is never replaced).
+    pub record_copy: Option<PathBuf>,
+    /// An earlier run's record that this run had to put into the ledger first.
+    pub recovered: Option<Box<WipeReport>>,
     #[serde(skip)]
     pub record: ErasureRecord,
 }
@@ -99,12 +111,21 @@ pub fn plan_wipe(home: &Home, req: &WipeRequest) -> Result<WipeJob, Error> {
     let journal = journal_path(home, req);
     let journal_dir = crate::fsutil::parent_dir(&journal);
     std::fs::create_dir_all(&journal_dir).map_err(Error::io(&journal_dir))?;
+    // Targets that an interrupted run of this job already erased (a file gone, a
+    // folder removed) are covered by its journal: running the same command again must
+    // complete the job, not refuse it.
+    let resuming = custody_wipe::journal::has_work(&journal) || pending_path(&journal).exists();
     opts.journal = Some(journal);
     let (planned, payloads) = match &req.device {
         Some(dev) => (Planned::Device(custody_wipe::plan_device(dev, &opts)?), vec![]),
         None => {
-            let plan = custody_wipe::plan(&req.paths, &opts)?;
-            let mut payloads = find_payloads(&req.paths);
+            let paths: Vec<PathBuf> = if resuming {
+                req.paths.iter().filter(|p| p.symlink_metadata().is_ok()).cloned().collect()
+            } else {
+                req.paths.clone()
+            };
+            let plan = custody_wipe::plan(&paths, &opts)?;
+            let mut payloads = find_payloads(&paths);
             // An interrupted run may have erased a payload and its label already: what
             // it found is still part of this job.
             for p in remembered_payloads(opts.journal.as_deref())? {
@@ -128,8 +149,15 @@ pub fn execute_wipe(
     cancel: &AtomicBool,
     record_out: Option<&Path>,
 ) -> Result<WipeReport, Error> {
+    check_can_record(session.home(), job, record_out)?;
+    let recovered = recover_pending(session, job, record_out)?;
+    if let Some(done) = recovered_job_is_complete(job, &recovered) {
+        return Ok(done);
+    }
     let record = erase(job, &job.opts, progress, cancel)?;
-    finish(session, job, record, record_out)
+    let mut report = finish(session, job, record, record_out, false)?;
+    report.recovered = recovered.map(Box::new);
+    Ok(report)
 }
 
 /// [`execute_wipe`] while the key is still being unlocked: the engine does its
@@ -144,13 +172,83 @@ pub fn execute_wipe_unlocking(
     cancel: &AtomicBool,
     record_out: Option<&Path>,
 ) -> Result<WipeReport, Error> {
+    check_can_record(home, job, record_out)?;
+    if job.opts.journal.as_deref().is_some_and(|j| pending_path(j).exists()) {
+        // An earlier run's record must reach the ledger before anything else happens,
+        // and that needs the key first.
+        let session = unlock.into_session(home)?;
+        return execute_wipe(&session, job, progress, cancel, record_out);
+    }
     let mut opts = job.opts.clone();
     opts.gate = Some(GateRef(Arc::new(KeyGate(unlock.watch()))));
     let erased = erase(job, &opts, progress, cancel);
     // The key signs the ledger entry whatever the engine did; when it could not be
     // unlocked, that is the error to report.
     let session = unlock.into_session(home)?;
-    finish(&session, job, erased?, record_out)
+    finish(&session, job, erased?, record_out, false)
+}
+
+/// Before anything is destroyed: the home must be able to record the result. The
+/// ledger verifies and its last line is whole (a torn tail would refuse the `erased`
+/// entry after the data is gone), the records folder takes a file, and `--record`
+/// does not name an existing file that is not this job's.
+fn check_can_record(home: &Home, job: &WipeJob, record_out: Option<&Path>) -> Result<(), Error> {
+    let ledger = home.ledger_path();
+    crate::verify_ledger(&ledger, Some(home.public_key())).map_err(|e| match e {
+        Error::LedgerInvalid { path, source } => Error::LedgerCannotRecord { path, source },
+        other => other,
+    })?;
+    let records = home.root().join("records");
+    std::fs::create_dir_all(&records).map_err(Error::io(&records))?;
+    let probe = crate::fsutil::temp_sibling(&records.join("probe"));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(Error::io(&records))?;
+    if let Some(out) = record_out {
+        if out.symlink_metadata().is_ok() && !is_record_of_job(out, job) {
+            return Err(Error::RecordExists { path: out.to_path_buf() });
+        }
+        let dir = crate::fsutil::parent_dir(out);
+        if !dir.is_dir() {
+            return Err(Error::Io {
+                path: out.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Whether `path` holds an erasure record of this job (an earlier run of the same
+/// command left it there): records of one job share the `started` of its first run.
+fn is_record_of_job(path: &Path, job: &WipeJob) -> bool {
+    let Some(started) = job.opts.journal.as_deref().and_then(|j| {
+        custody_wipe::journal::started(j).or_else(|| pending_record(j).ok().flatten().map(|(r, _)| r.started))
+    }) else {
+        return false;
+    };
+    read_small(path).ok().and_then(|b| ErasureRecord::from_json(&b).ok()).is_some_and(|r| r.started == started)
+}
+
+/// A user-named file, read without following a symlink or blocking on a FIFO, and
+/// only if it is a regular file of a record's size.
+fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    const MAX: u64 = 64 << 20;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
+        .open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not a regular file"));
+    }
+    let mut v = Vec::new();
+    f.take(MAX).read_to_end(&mut v)?;
+    Ok(v)
 }
 
 /// The engine's gate: open once the key is unlocked, closed if it cannot be.
@@ -179,24 +277,107 @@ fn erase(
     })
 }
 
-/// Keeps the record and appends the signed `erased` entry.
+/// Where a record waits between the engine's return and its ledger entry.
+fn pending_path(journal: &Path) -> PathBuf {
+    journal.with_extension("record.json")
+}
+
+fn pending_key_path(journal: &Path) -> PathBuf {
+    journal.with_extension("record.pathkey")
+}
+
+/// The record an earlier run left pending, with its exact bytes.
+fn pending_record(journal: &Path) -> Result<Option<(ErasureRecord, Vec<u8>)>, Error> {
+    let path = pending_path(journal);
+    let bytes = match read_small(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(&path)(e)),
+    };
+    let damaged = |what: String| Error::HomeDamaged { path: path.clone(), what };
+    let mut record = ErasureRecord::from_json(&bytes).map_err(|e| damaged(e.to_string()))?;
+    if let Ok(text) = std::fs::read_to_string(pending_key_path(journal)) {
+        let mut key = [0u8; 32];
+        if hex::decode_to_slice(text.trim(), &mut key).is_ok() {
+            record.set_path_key(custody_wipe::PathKey::from_bytes(key));
+        }
+    }
+    Ok(Some((record, bytes)))
+}
+
+/// Finish recording a run that died between writing its record and removing its
+/// journal: the ledger gets its `erased` entry unless it already has it.
+fn recover_pending(
+    session: &Session<'_>,
+    job: &WipeJob,
+    record_out: Option<&Path>,
+) -> Result<Option<WipeReport>, Error> {
+    let Some(journal) = job.opts.journal.as_deref() else { return Ok(None) };
+    let Some((record, _)) = pending_record(journal)? else { return Ok(None) };
+    finish(session, job, record, record_out, true).map(Some)
+}
+
+/// After a recovery, whether nothing is left to do: then the recovered run's report is
+/// this run's answer (running the engine again would only record an empty erasure).
+fn recovered_job_is_complete(job: &WipeJob, recovered: &Option<WipeReport>) -> Option<WipeReport> {
+    let r = recovered.as_ref()?;
+    let journal_done = job.opts.journal.as_deref().is_none_or(|j| !custody_wipe::journal::has_work(j));
+    let nothing_planned = match &job.planned {
+        Planned::Files(plan) => plan.items.is_empty(),
+        Planned::Device(_) => false,
+    };
+    (journal_done && nothing_planned).then(|| r.clone())
+}
+
+/// Whether the ledger already holds the `erased` entry of the record with this hash.
+fn ledger_has_record(home: &Home, record_sha256: &str) -> Result<Option<u64>, Error> {
+    let path = home.ledger_path();
+    let f = std::fs::File::open(&path).map_err(Error::io(&path))?;
+    for e in custody_ledger::read_entries(std::io::BufReader::new(f)) {
+        let (entry, _) = e.map_err(|source| Error::LedgerInvalid { path: path.clone(), source })?;
+        if entry.kind == "erased" && entry.body.get("record_sha256").and_then(|v| v.as_str()) == Some(record_sha256) {
+            return Ok(Some(entry.seq));
+        }
+    }
+    Ok(None)
+}
+
+/// Keeps the record and appends the signed `erased` entry, in an order that a crash
+/// at any point leaves completable: pending record beside the journal, the home's copy
+/// (and `--record`), the ledger entry, then the journal goes (or, for an incomplete
+/// job, is marked as recorded), and the pending record last. `recovering` redoes the
+/// steps of a run that died on the way; each step is skipped if already done.
 fn finish(
     session: &Session<'_>,
     job: &WipeJob,
     record: ErasureRecord,
     record_out: Option<&Path>,
+    recovering: bool,
 ) -> Result<WipeReport, Error> {
     let bytes = record.to_json();
     let record_sha256 = hex::encode(Sha256::digest(&bytes));
     let home = session.home();
+    let journal = job.opts.journal.as_deref();
+    custody_wipe::fault::point("engine-done");
+    if let (Some(j), false) = (journal, recovering) {
+        if let Some(key) = record.path_key() {
+            let text = format!("{}\n", hex::encode(key.expose_bytes()));
+            write_atomic(&pending_key_path(j), text.as_bytes(), 0o600, false)?;
+        }
+        write_atomic(&pending_path(j), &bytes, 0o600, false)?;
+        custody_wipe::fault::point("record-pending");
+    }
+
     let records = home.root().join("records");
     std::fs::create_dir_all(&records).map_err(Error::io(&records))?;
     let stamp = record.started.replace([':', '-'], "");
     let record_path = records.join(format!("erasure-{stamp}-{}.json", &record_sha256[..12]));
+    // Named by the record's own hash: an existing file of that name is this record.
     write_atomic(&record_path, &bytes, 0o600, false)?;
-    if let Some(out) = record_out {
-        write_atomic(out, &bytes, 0o600, false)?;
-    }
+    let record_copy = match record_out {
+        Some(out) => Some(keep_copy(out, &bytes)?),
+        None => None,
+    };
     // The record names items only by keyed hashes. The key stays with the operator
     // (owner-only, beside the home's copy of the record): with it, and only with it,
     // an auditor who is told a path can check that it was among the items erased.
@@ -204,6 +385,7 @@ fn finish(
         let key_path = record_path.with_extension("pathkey");
         write_atomic(&key_path, format!("{}\n", hex::encode(key.expose_bytes())).as_bytes(), 0o600, false)?;
     }
+    custody_wipe::fault::point("record-kept");
 
     let mut counts = (0u64, 0u64, 0u64);
     let mut assurance: BTreeMap<String, u64> = BTreeMap::new();
@@ -218,34 +400,48 @@ fn finish(
     let overwritten: u64 = record.items.iter().map(|i| i.overwritten_bytes).sum();
     let outcome = record.outcome();
 
-    let mut body = Map::new();
-    body.insert("record_sha256".into(), json!(record_sha256));
-    body.insert("format".into(), json!(record.format));
-    body.insert("method".into(), json!(record.method.name()));
-    body.insert("verification".into(), json!(record.verification.name()));
-    body.insert("outcome".into(), json!(outcome_name(outcome)));
-    body.insert("started".into(), json!(record.started));
-    body.insert("finished".into(), json!(record.finished));
-    body.insert("items".into(), json!(record.items.len()));
-    body.insert("erased".into(), json!(counts.0));
-    body.insert("failed".into(), json!(counts.1));
-    body.insert("not_attempted".into(), json!(counts.2));
-    body.insert("bytes_overwritten".into(), json!(overwritten));
-    body.insert("assurance".into(), json!(assurance));
-    body.insert("cryptographic_erase".into(), json!(record.notice_destroyed && !job.payloads.is_empty()));
-    body.insert("payloads".into(), json!(job.payloads));
-    if let Some(dev) = &record.device {
-        body.insert(
-            "device".into(),
-            json!({"model": dev.model, "serial": dev.serial, "size": dev.size, "bus": dev.bus}),
-        );
-    }
-    let appended = session.record("erased", body)?;
-    if outcome == Outcome::AllErased {
-        if let Some(j) = &job.opts.journal {
-            let _ = std::fs::remove_file(payloads_path(j));
-            let _ = std::fs::remove_file(j);
+    let already = if recovering { ledger_has_record(home, &record_sha256)? } else { None };
+    let ledger_seq = match already {
+        Some(seq) => seq,
+        None => {
+            let mut body = Map::new();
+            body.insert("record_sha256".into(), json!(record_sha256));
+            body.insert("format".into(), json!(record.format));
+            body.insert("method".into(), json!(record.method.name()));
+            body.insert("verification".into(), json!(record.verification.name()));
+            body.insert("outcome".into(), json!(outcome_name(outcome)));
+            body.insert("started".into(), json!(record.started));
+            body.insert("finished".into(), json!(record.finished));
+            body.insert("items".into(), json!(record.items.len()));
+            body.insert("erased".into(), json!(counts.0));
+            body.insert("failed".into(), json!(counts.1));
+            body.insert("not_attempted".into(), json!(counts.2));
+            body.insert("bytes_overwritten".into(), json!(overwritten));
+            body.insert("assurance".into(), json!(assurance));
+            body.insert("cryptographic_erase".into(), json!(record.notice_destroyed && !job.payloads.is_empty()));
+            body.insert("payloads".into(), json!(job.payloads));
+            if let Some(dev) = &record.device {
+                body.insert(
+                    "device".into(),
+                    json!({"model": dev.model, "serial": dev.serial, "size": dev.size, "bus": dev.bus}),
+                );
+            }
+            session.record("erased", body)?.seq
         }
+    };
+    custody_wipe::fault::point("ledger-appended");
+    if let Some(j) = journal {
+        if outcome == Outcome::AllErased {
+            custody_wipe::journal::remove(j)?;
+            let _ = std::fs::remove_file(payloads_path(j));
+        } else if j.exists() {
+            // The items finished so far are in this record; the run that completes
+            // the job records only the rest.
+            custody_wipe::journal::mark_recorded(j, &record_sha256)?;
+        }
+        custody_wipe::fault::point("journal-removed");
+        let _ = std::fs::remove_file(pending_key_path(j));
+        let _ = std::fs::remove_file(pending_path(j));
     }
     let problems = item_problems(&job.planned, &record);
     Ok(WipeReport {
@@ -260,9 +456,37 @@ fn finish(
         assurance,
         payloads: job.payloads.clone(),
         problems,
-        ledger_seq: appended.seq,
+        ledger_seq,
+        record_copy,
+        recovered: None,
         record,
     })
+}
+
+/// Writes the `--record` copy without ever replacing a file: when the name is taken
+/// by this very record (a recovery), nothing is written; when it is taken by an
+/// earlier record of the same job (checked before the wipe began), the copy goes to
+/// the first free `NAME.N.json`.
+fn keep_copy(out: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
+    let mut candidate = out.to_path_buf();
+    for n in 2..1000 {
+        match read_small(&candidate) {
+            Ok(existing) if existing == bytes => return Ok(candidate),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                match write_atomic_noreplace(&candidate, bytes, 0o600) {
+                    Ok(()) => return Ok(candidate),
+                    Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(_) => {}
+        }
+        let stem = out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let ext = out.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+        candidate = out.with_file_name(format!("{stem}.{n}{ext}"));
+    }
+    Err(Error::RecordExists { path: out.to_path_buf() })
 }
 
 fn item_problems(planned: &Planned, record: &ErasureRecord) -> Vec<ItemProblem> {
@@ -376,6 +600,28 @@ fn find_payloads(paths: &[PathBuf]) -> Vec<PayloadRef> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_record_copy_never_replaces_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r.json");
+        assert_eq!(keep_copy(&out, b"first").unwrap(), out);
+        assert_eq!(std::fs::read(&out).unwrap(), b"first");
+        // The same record again (a recovery): nothing written, same place.
+        assert_eq!(keep_copy(&out, b"first").unwrap(), out);
+        // Another record of the job: beside it, numbered.
+        assert_eq!(keep_copy(&out, b"second").unwrap(), dir.path().join("r.2.json"));
+        assert_eq!(keep_copy(&out, b"third").unwrap(), dir.path().join("r.3.json"));
+        assert_eq!(std::fs::read(&out).unwrap(), b"first");
+        assert_eq!(std::fs::read(dir.path().join("r.2.json")).unwrap(), b"second");
+        // The rename itself refuses a name taken meanwhile.
+        let taken = dir.path().join("taken");
+        std::fs::write(&taken, b"x").unwrap();
+        assert!(write_atomic_noreplace(&taken, b"y", 0o600).is_err());
+        assert_eq!(std::fs::read(&taken).unwrap(), b"x");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(left.len(), 4, "no temporary file is left: {left:?}");
+    }
 
     #[test]
     fn remembered_payloads_are_read_back_and_a_damaged_list_is_an_error() {

@@ -24,6 +24,8 @@ pub struct DevicePlan {
     pub info: DeviceInfo,
     pub caveats: Vec<Caveat>,
     pub(crate) block: bool,
+    /// An image file whose filesystem sits on a block device.
+    pub(crate) image_on_block_device: bool,
 }
 
 fn read_trim(p: &Path) -> Option<String> {
@@ -108,6 +110,7 @@ pub fn plan_device(dev: &Path, opts: &WipeOptions) -> Result<DevicePlan, WipeErr
     let mut info = DeviceInfo::default();
     let mut caveats = Vec::new();
     let block = md.file_type().is_block_device();
+    let mut image_on_block_device = false;
     if block {
         let (ma, mi) = makedev_parts(md.rdev());
         let sys = mounts::sysfs_block(ma, mi).unwrap_or_else(|| PathBuf::from("/nonexistent"));
@@ -133,6 +136,9 @@ pub fn plan_device(dev: &Path, opts: &WipeOptions) -> Result<DevicePlan, WipeErr
         info.logical_block_size = read_trim(&sys.join("queue/logical_block_size")).and_then(|s| s.parse().ok());
     } else if md.file_type().is_file() {
         guard::check_path(&path, &opts.protected, opts.force).map_err(refuse)?;
+        if guard::touches_protected(&path, &opts.protected) {
+            return Err(refuse(RefuseReason::ToolHome));
+        }
         // An image attached to a loop device is in use, mounted or not.
         if let Ok(rd) = std::fs::read_dir("/sys/block") {
             for e in rd.flatten() {
@@ -146,7 +152,9 @@ pub fn plan_device(dev: &Path, opts: &WipeOptions) -> Result<DevicePlan, WipeErr
         info.kind = "image_file".into();
         // The image's own medium decides what overwrite can reach.
         if let Some(m) = mounts::mount_for(&mounts, &path, md.dev()) {
-            caveats.extend(mounts::fs_info(m, md.dev()).caveats.into_iter().filter(Caveat::affects_contents));
+            let fs = mounts::fs_info(m, md.dev());
+            image_on_block_device = fs.block_device;
+            caveats.extend(fs.caveats.into_iter().filter(Caveat::affects_contents));
         }
     } else {
         return Err(refuse(RefuseReason::UnsupportedType));
@@ -155,7 +163,7 @@ pub fn plan_device(dev: &Path, opts: &WipeOptions) -> Result<DevicePlan, WipeErr
     if info.rotational == Some(false) {
         caveats.push(Caveat::Flash);
     }
-    Ok(DevicePlan { path, info, caveats, block })
+    Ok(DevicePlan { path, info, caveats, block, image_on_block_device })
 }
 
 fn open_for_wipe(p: &DevicePlan) -> Result<File, WipeError> {
@@ -197,6 +205,7 @@ pub fn execute_device(
         names: NameResidue::NotApplicable,
         caveats: plan.caveats.clone(),
         still_reachable: true,
+        resumed: None,
     };
     let mut info = plan.info.clone();
     let mut interrupted = false;
@@ -234,7 +243,10 @@ pub fn execute_device(
             }
             let mut bufs = (AlignedBuf::new(CHUNK), vec![0u8; CHUNK]);
             match work::verify(&plan.path, &f, &ranges, &filler, opts.verify, &mut bufs, progress) {
-                Ok(v) => rec_item.verification = Some(v),
+                Ok(mut v) => {
+                    v.block_device = plan.block || plan.image_on_block_device;
+                    rec_item.verification = Some(v)
+                }
                 Err(p) => {
                     rec_item.result = ItemResult::Failed;
                     rec_item.problem = Some(p);
@@ -268,6 +280,7 @@ pub fn execute_device(
         device: Some(info),
         items: vec![rec_item],
         interrupted,
+        stopped_by: None,
         path_key: Some(key),
     })
 }

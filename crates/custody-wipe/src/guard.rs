@@ -48,6 +48,38 @@ pub(crate) fn check_path(path: &Path, protected: &[PathBuf], force: bool) -> Res
     Ok(())
 }
 
+/// (device, inode) of `path` and of every directory above it, without following the
+/// last component.
+fn identities_up(path: &Path) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    let mut cur = Some(path);
+    let mut first = true;
+    while let Some(p) = cur {
+        let md = if first { std::fs::symlink_metadata(p) } else { std::fs::metadata(p) };
+        first = false;
+        if let Ok(md) = md {
+            out.push((md.dev(), md.ino()));
+        }
+        cur = p.parent();
+    }
+    out
+}
+
+/// Whether `path` (canonical) is one of the `protected` trees, lies inside one or
+/// contains one, compared by device and inode rather than by path: a bind mount or
+/// another alias of the custody home has other path strings but the same identity.
+pub(crate) fn touches_protected(path: &Path, protected: &[PathBuf]) -> bool {
+    let Ok(own) = std::fs::symlink_metadata(path).map(|m| (m.dev(), m.ino())) else {
+        return false;
+    };
+    let above = identities_up(path);
+    protected.iter().any(|p| {
+        let Ok(canon) = p.canonicalize() else { return false };
+        let Ok(pid) = std::fs::metadata(&canon).map(|m| (m.dev(), m.ino())) else { return false };
+        above.contains(&pid) || identities_up(&canon).contains(&own)
+    })
+}
+
 /// The access mode from a /proc/PID/fdinfo/N text ("flags:\t0100002"), octal.
 pub fn parse_fdinfo_flags(text: &str) -> Option<u32> {
     text.lines().find_map(|l| l.strip_prefix("flags:")).and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
@@ -117,6 +149,26 @@ mod tests {
             check_path(Path::new("/tmp/a"), &[PathBuf::from("/tmp/a/b/.custody")], true),
             Err(RefuseReason::ToolHome)
         );
+    }
+
+    #[test]
+    fn the_protected_tree_is_recognised_by_identity_through_an_alias() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(home.join("records")).unwrap();
+        std::fs::write(home.join("ledger.jsonl"), "x").unwrap();
+        std::fs::write(dir.path().join("other"), "y").unwrap();
+        let prot = [home.clone()];
+        let canon = |p: &Path| p.canonicalize().unwrap();
+        assert!(touches_protected(&canon(&home.join("ledger.jsonl")), &prot));
+        assert!(touches_protected(&canon(&home.join("records")), &prot));
+        assert!(touches_protected(&canon(dir.path()), &prot), "a folder that contains the home");
+        assert!(!touches_protected(&canon(&dir.path().join("other")), &prot));
+        // A symlinked alias resolves to the same directory: its canonical form is the
+        // home itself, and the file inside it is caught through its parent's identity.
+        std::os::unix::fs::symlink(&home, dir.path().join("alias")).unwrap();
+        let via_alias = canon(&dir.path().join("alias")).join("ledger.jsonl");
+        assert!(touches_protected(&via_alias, &prot));
     }
 
     #[test]

@@ -1,6 +1,12 @@
 //! The run journal: JSON Lines, appended and fsynced as items move through their
 //! stages, so an interrupted run can be completed by running it again. It holds only
 //! path HMACs and random names, never the original names. Format in docs/erasure.md.
+//!
+//! The journal is the source of truth about what was destroyed: the engine never
+//! removes it once anything was touched. The caller removes it ([`remove`]) only after
+//! the record and its ledger entry are durable, or, when the job is not complete yet,
+//! marks what is already in a record ([`mark_recorded`]) so that the run completing the
+//! job records every item exactly once.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -36,6 +42,17 @@ pub enum Stage {
     Done,
 }
 
+/// Which file a journalled item is: a resumed run trusts the journal about a path
+/// only while the file there is still this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Ident {
+    pub dev: u64,
+    pub ino: u64,
+    /// Status change time when the content hash was taken: unchanged means nothing,
+    /// neither this tool nor anyone else, wrote to the file since.
+    pub ctime: (i64, i64),
+}
+
 /// One journal line after the header.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
@@ -43,6 +60,16 @@ pub struct Entry {
     pub item: ItemRecord,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_hmac: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ident: Option<Ident>,
+}
+
+/// A line saying that every item then at `done` is in a record (with its ledger
+/// entry): a later run does not record those items again.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Recorded {
+    recorded: String,
 }
 
 /// What a previous run left.
@@ -67,7 +94,8 @@ impl Loaded {
 }
 
 /// Parse a journal text. Any malformed line is an error, except a torn last line (a
-/// crash in the middle of an append), which is ignored.
+/// crash in the middle of an append), which is ignored. Items already recorded (see
+/// [`mark_recorded`]) are left out.
 pub fn parse(path: &Path, text: &str) -> Result<(String, Method, VerifyMode, String, Vec<Entry>), WipeError> {
     let damaged = |line: usize, detail: String| WipeError::JournalDamaged { path: path.to_owned(), line, detail };
     let mut lines = text.split_inclusive('\n').enumerate();
@@ -80,6 +108,13 @@ pub fn parse(path: &Path, text: &str) -> Result<(String, Method, VerifyMode, Str
     let mut latest: HashMap<String, Entry> = HashMap::new();
     for (i, l) in lines {
         let complete = l.ends_with('\n');
+        if let Ok(Recorded { .. }) = serde_json::from_str::<Recorded>(l) {
+            if complete {
+                latest.retain(|_, e| e.stage != Stage::Done);
+                order.retain(|k| latest.contains_key(k));
+            }
+            continue;
+        }
         match serde_json::from_str::<Entry>(l) {
             Ok(e) => {
                 let k = e.item.path_hmac.clone();
@@ -109,8 +144,14 @@ impl Journal {
         verify: VerifyMode,
     ) -> Result<(Journal, Option<Loaded>), WipeError> {
         let werr = |source| WipeError::JournalWrite { path: path.to_owned(), source };
-        if path.exists() {
-            let text = std::fs::read_to_string(path).map_err(werr)?;
+        if path.symlink_metadata().is_ok() {
+            let text = read_bounded(path).map_err(werr)?;
+            if !text.contains('\n') {
+                // Killed between creating the file and making its header durable:
+                // nothing was touched before the header was, so start afresh.
+                std::fs::remove_file(path).map_err(werr)?;
+                return Self::open_or_create(path, method, verify);
+            }
             let (key_hex, m, v, started, entries) = parse(path, &text)?;
             if m != method || v != verify {
                 return Err(WipeError::JournalMismatch { path: path.to_owned() });
@@ -122,6 +163,13 @@ impl Journal {
                 detail: e.to_string(),
             })?;
             let file = OpenOptions::new().append(true).open(path).map_err(werr)?;
+            // A torn last line is dropped from the file too: the next append must
+            // start a line of its own, or the torn bytes would damage it.
+            if !text.ends_with('\n') {
+                let keep = text.rfind('\n').map_or(0, |i| i + 1);
+                file.set_len(keep as u64).map_err(werr)?;
+                file.sync_data().map_err(werr)?;
+            }
             let loaded = Loaded { key: PathKey::from_bytes(key), started, entries };
             return Ok((Journal { path: path.to_owned(), file }, Some(loaded)));
         }
@@ -171,6 +219,10 @@ impl Journal {
         if entries.is_empty() {
             return Ok(());
         }
+        if crate::fault::fails("journal-append") {
+            let source = std::io::Error::other("injected fault");
+            return Err(WipeError::JournalWrite { path: self.path.clone(), source });
+        }
         let mut buf = Vec::new();
         for e in entries {
             // Plain data structures: serialization cannot fail.
@@ -186,8 +238,68 @@ impl Journal {
     }
 
     pub(crate) fn remove(self) -> Result<(), WipeError> {
-        std::fs::remove_file(&self.path).map_err(|source| WipeError::JournalWrite { path: self.path.clone(), source })
+        remove(&self.path)
     }
+}
+
+/// Journals are ours, but a home can be damaged: read at most this much, and only a
+/// regular file (never a FIFO or a device planted in its place).
+const MAX_JOURNAL: u64 = 1 << 30;
+
+fn read_bounded(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let f = crate::sys::open_read_nofollow_nonblock(path)?;
+    let md = f.metadata()?;
+    if !md.is_file() {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not a regular file"));
+    }
+    let mut text = String::new();
+    f.take(MAX_JOURNAL).read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// Whether a journal at `path` records anything done: false for none, an empty file, or
+/// one torn before its header was complete (nothing was touched before the header was).
+pub fn has_work(path: &Path) -> bool {
+    read_bounded(path).map(|t| t.contains('\n')).unwrap_or(false)
+}
+
+/// When the job a journal belongs to started (its first run), if the journal has a
+/// complete header.
+pub fn started(path: &Path) -> Option<String> {
+    let text = read_bounded(path).ok()?;
+    let first = text.split_inclusive('\n').next().filter(|l| l.ends_with('\n'))?;
+    serde_json::from_str::<Header>(first).ok().map(|h| h.started)
+}
+
+/// Note, durably, that every item now at `done` is in the record whose SHA-256 is
+/// `record_sha256` (hex), with its ledger entry.
+pub fn mark_recorded(path: &Path, record_sha256: &str) -> Result<(), WipeError> {
+    let werr = |source| WipeError::JournalWrite { path: path.to_owned(), source };
+    let mut line = serde_json::to_vec(&Recorded { recorded: record_sha256.to_owned() }).unwrap_or_default();
+    line.push(b'\n');
+    let mut f = OpenOptions::new()
+        .append(true)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)
+        .map_err(werr)?;
+    f.write_all(&line).map_err(werr)?;
+    f.sync_data().map_err(werr)
+}
+
+/// Remove a journal whose job is recorded in full, and make the removal durable.
+pub fn remove(path: &Path) -> Result<(), WipeError> {
+    let werr = |source| WipeError::JournalWrite { path: path.to_owned(), source };
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(werr(e)),
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    File::open(dir).and_then(|d| d.sync_all()).map_err(werr)
 }
 
 #[cfg(test)]
@@ -204,6 +316,42 @@ mod tests {
         assert_eq!(parse(p, &ok).unwrap().4.len(), 0);
         let bad = format!("{HEADER}\n{{\"stage\":\n{HEADER}\n");
         assert!(matches!(parse(p, &bad), Err(WipeError::JournalDamaged { line: 2, .. })));
+    }
+
+    fn entry(hmac: &str, stage: &str) -> String {
+        format!(
+            r#"{{"stage":"{stage}","item":{{"path_hmac":"{hmac}","kind":"file","size":1,"overwritten_bytes":4096,"content_sha256":null,"result":"not_attempted","problem":null,"verification":null,"assurance":"none","names":"untouched","caveats":[],"still_reachable":true}}}}"#
+        )
+    }
+
+    #[test]
+    fn a_recorded_mark_drops_done_items_but_keeps_unfinished_ones() {
+        let p = Path::new("j");
+        let text = format!(
+            "{HEADER}\n{}\n{}\n{{\"recorded\":\"ab\"}}\n{}\n",
+            entry("a", "done"),
+            entry("b", "hashed"),
+            entry("c", "done")
+        );
+        let entries = parse(p, &text).unwrap().4;
+        let kept: Vec<&str> = entries.iter().map(|e| e.item.path_hmac.as_str()).collect();
+        assert_eq!(kept, ["b", "c"]);
+        // A torn mark marks nothing.
+        let torn = format!("{HEADER}\n{}\n{{\"recorded\":\"ab\"}}", entry("a", "done"));
+        assert_eq!(parse(p, &torn).unwrap().4.len(), 1);
+    }
+
+    #[test]
+    fn an_empty_or_header_torn_journal_starts_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        for text in ["", "{\"journal\":\"custody-wi"] {
+            let path = dir.path().join("j.json");
+            std::fs::write(&path, text).unwrap();
+            assert!(!has_work(&path));
+            let (_, loaded) = Journal::open_or_create(&path, Method::Random, VerifyMode::Full).unwrap();
+            assert!(loaded.is_none(), "{text:?} is a fresh start");
+            std::fs::remove_file(&path).unwrap();
+        }
     }
 
     proptest! {

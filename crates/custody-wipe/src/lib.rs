@@ -24,6 +24,8 @@
 mod device;
 mod engine;
 mod error;
+#[doc(hidden)]
+pub mod fault;
 mod gate;
 mod guard;
 pub mod journal;
@@ -48,5 +50,5 @@ pub use plan::{plan, Plan, PlannedItem, Warning, WipeOptions};
 pub use progress::{NoProgress, Phase, Progress};
 pub use record::{
     Assurance, DeviceInfo, ErasureRecord, ItemKind, ItemRecord, ItemResult, ItemVerification, NameResidue, Outcome,
-    PathKey, Problem, Tool, RECORD_FORMAT,
+    PathKey, Problem, ResumeKind, Resumed, Tool, RECORD_FORMAT,
 };

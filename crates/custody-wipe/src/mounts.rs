@@ -53,6 +53,10 @@ pub struct FsInfo {
     /// From /sys/dev/block/M:m/queue/rotational; `None` when there is no block device.
     pub rotational: Option<bool>,
     pub caveats: Vec<Caveat>,
+    /// Whether a block device backs it (false for tmpfs, network and FUSE
+    /// filesystems): only then can a read-back reach a medium.
+    #[serde(default)]
+    pub block_device: bool,
     /// st_dev of files on it, to match items to filesystems.
     #[serde(skip)]
     pub(crate) dev: u64,
@@ -161,6 +165,12 @@ pub(crate) fn mount_for<'a>(mounts: &'a [MountEntry], path: &Path, dev: u64) -> 
     best(true).or_else(|| best(false))
 }
 
+/// Every mount point in the table: a directory (or file) the walk must not enter or
+/// remove, even when it is a bind mount of the same filesystem (same `st_dev`).
+pub(crate) fn mount_points(mounts: &[MountEntry]) -> std::collections::HashSet<PathBuf> {
+    mounts.iter().map(|m| m.mount_point.clone()).collect()
+}
+
 /// Sysfs directory of a block device number, if any.
 pub(crate) fn sysfs_block(major: u32, minor: u32) -> Option<PathBuf> {
     let p = PathBuf::from(format!("/sys/dev/block/{major}:{minor}"));
@@ -218,9 +228,10 @@ pub(crate) fn fs_info(m: &MountEntry, dev: u64) -> FsInfo {
     if base == "overlay" {
         caveats.push(Caveat::Overlay);
     }
-    let rotational = source_devnum(&m.source)
-        .or_else(|| (m.major != 0).then_some((m.major, m.minor)))
-        .and_then(|(a, b)| rotational_of(a, b));
+    let devnum = source_devnum(&m.source).or_else(|| (m.major != 0).then_some((m.major, m.minor)));
+    let block_device =
+        devnum.is_some_and(|(a, b)| sysfs_block(a, b).is_some()) && !matches!(base, "fuse" | "tmpfs" | "ramfs");
+    let rotational = devnum.and_then(|(a, b)| rotational_of(a, b));
     if rotational == Some(false) {
         caveats.push(Caveat::Flash);
     }
@@ -236,6 +247,7 @@ pub(crate) fn fs_info(m: &MountEntry, dev: u64) -> FsInfo {
         device: m.source.clone(),
         rotational,
         caveats,
+        block_device,
         dev,
     }
 }

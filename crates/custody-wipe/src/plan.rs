@@ -57,6 +57,9 @@ pub enum Warning {
     HardLinked { path: PathBuf, links: u64 },
     /// Another filesystem is mounted inside the tree: it will not be entered.
     MountPointSkipped { path: PathBuf },
+    /// A path given is itself a mount point (a USB stick's root): what is on it is
+    /// erased, the mount point itself stays.
+    MountPointEmptied { path: PathBuf },
     /// Forced past a writer (`force`).
     OpenForWriting { path: PathBuf, pid: u32, process: String },
     /// Forced inside a system directory.
@@ -72,6 +75,7 @@ pub struct PlannedItem {
     pub(crate) dev: u64,
     pub(crate) ino: u64,
     pub(crate) mtime: (i64, i64),
+    pub(crate) ctime: (i64, i64),
     pub(crate) blksize: u64,
     pub(crate) blocks: u64,
     /// Known at plan time not to be wipeable (hard link with outside names, mount point).
@@ -142,6 +146,7 @@ fn item_from(path: PathBuf, md: &std::fs::Metadata) -> PlannedItem {
         dev: md.dev(),
         ino: md.ino(),
         mtime: (md.mtime(), md.mtime_nsec()),
+        ctime: (md.ctime(), md.ctime_nsec()),
         blksize: md.blksize().max(512),
         blocks: md.blocks(),
         skip: None,
@@ -154,6 +159,7 @@ fn item_from(path: PathBuf, md: &std::fs::Metadata) -> PlannedItem {
 fn walk(
     root: &Path,
     root_dev: u64,
+    mount_points: &HashSet<PathBuf>,
     out: &mut Vec<(usize, PlannedItem)>,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), WipeError> {
@@ -170,7 +176,9 @@ fn walk(
             let e = e.map_err(inspect(&dir))?;
             let p = e.path();
             let md = std::fs::symlink_metadata(&p).map_err(inspect(&p))?;
-            if md.dev() != root_dev {
+            // st_dev alone does not see a bind mount of the same filesystem: the mount
+            // table does.
+            if md.dev() != root_dev || mount_points.contains(&p) {
                 let mut it = item_from(p.clone(), &md);
                 it.skip = Some(Problem::MountPoint);
                 out.push((depth + 1, it));
@@ -187,8 +195,22 @@ fn walk(
     Ok(())
 }
 
+/// Whether a directory is a mount point: in the mount table, or on another device
+/// than its parent.
+fn is_mount_point(path: &Path, md: &std::fs::Metadata, mount_points: &HashSet<PathBuf>) -> bool {
+    if mount_points.contains(path) {
+        return true;
+    }
+    match path.parent().map(std::fs::metadata) {
+        Some(Ok(parent)) => parent.dev() != md.dev(),
+        _ => false,
+    }
+}
+
 /// Walk and check `paths`; nothing is changed.
 pub fn plan(paths: &[PathBuf], opts: &WipeOptions) -> Result<Plan, WipeError> {
+    let mounts = mounts::read_mounts()?;
+    let mount_points = mounts::mount_points(&mounts);
     let mut roots = Vec::new();
     for p in paths {
         let r = resolve(p)?;
@@ -201,6 +223,9 @@ pub fn plan(paths: &[PathBuf], opts: &WipeOptions) -> Result<Plan, WipeError> {
             }
         }
         guard::check_path(&r, &opts.protected, opts.force).map_err(refuse)?;
+        if guard::touches_protected(&r, &opts.protected) {
+            return Err(refuse(RefuseReason::ToolHome));
+        }
         if roots.iter().any(|(x, _): &(PathBuf, _)| x.starts_with(&r) || r.starts_with(x)) {
             return Err(refuse(RefuseReason::Overlapping));
         }
@@ -211,7 +236,13 @@ pub fn plan(paths: &[PathBuf], opts: &WipeOptions) -> Result<Plan, WipeError> {
     let mut warnings = Vec::new();
     for (r, md) in &roots {
         if md.file_type().is_dir() {
-            walk(r, md.dev(), &mut raw, &mut warnings)?;
+            walk(r, md.dev(), &mount_points, &mut raw, &mut warnings)?;
+            // A mount point given as a root (the USB stick's root) is emptied, never
+            // removed: it cannot be renamed or unlinked while mounted anyway.
+            if is_mount_point(r, md, &mount_points) {
+                raw.retain(|(d, it)| !(*d == 0 && it.path == *r));
+                warnings.push(Warning::MountPointEmptied { path: r.clone() });
+            }
         } else {
             raw.push((0, item_from(r.clone(), md)));
         }
@@ -267,7 +298,6 @@ pub fn plan(paths: &[PathBuf], opts: &WipeOptions) -> Result<Plan, WipeError> {
     }
 
     // Filesystems touched.
-    let mounts = mounts::read_mounts()?;
     let mut filesystems: Vec<FsInfo> = Vec::new();
     for (_, it) in &raw {
         if it.skip == Some(Problem::MountPoint) || filesystems.iter().any(|f| f.dev == it.dev) {

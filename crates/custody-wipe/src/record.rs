@@ -113,6 +113,16 @@ pub enum Problem {
     /// The run was cancelled in the middle of this item's overwrite: partly
     /// overwritten, not erased. Running the same wipe again completes it.
     Interrupted,
+    /// The file grew while it was being erased: the bytes beyond the planned length
+    /// were not overwritten, so it was left in place.
+    Grew {
+        planned: u64,
+        now: u64,
+    },
+    /// An earlier, interrupted run had begun erasing the file at this path, and a
+    /// different file (another inode, or another size) stands there now: the earlier
+    /// file is gone under this name without its erasure being completed.
+    ReplacedBetweenRuns,
     /// Any other I/O error, with the step that failed.
     Io {
         step: String,
@@ -166,6 +176,33 @@ pub struct ItemVerification {
     pub read: String,
     pub bytes_read: u64,
     pub passed: bool,
+    /// Whether the filesystem read back sits on a block device, so that the read could
+    /// reach the medium at all. False on tmpfs (which accepts O_DIRECT but is memory),
+    /// network and FUSE filesystems whose backing the kernel cannot see.
+    #[serde(default)]
+    pub block_device: bool,
+}
+
+/// How an earlier, interrupted run of the same job bears on an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResumeKind {
+    /// The earlier run began this item's erasure; this run completed it, after
+    /// matching device, inode and size (and, unless the overwrite had begun, that
+    /// nothing was written to it since its content hash was taken).
+    Continued,
+    /// The earlier run had begun on a different file at this path: this one was
+    /// treated as new (hashed, overwritten, verified from the start).
+    Replaced,
+}
+
+/// See [`ItemRecord::resumed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Resumed {
+    pub kind: ResumeKind,
+    /// Bytes this run wrote to the item over all passes (0 when the earlier run had
+    /// already overwritten and verified it).
+    pub bytes_written_by_this_run: u64,
 }
 
 /// One wiped path or device.
@@ -189,6 +226,9 @@ pub struct ItemRecord {
     /// True when the data can still be reached through another name (hard link) or was
     /// not removed.
     pub still_reachable: bool,
+    /// Set when an earlier, interrupted run of the same job had begun on this path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumed: Option<Resumed>,
 }
 
 /// The run's overall result.
@@ -247,6 +287,11 @@ pub struct ErasureRecord {
     pub items: Vec<ItemRecord>,
     /// Set when the run was cancelled before every item was handled.
     pub interrupted: bool,
+    /// Set when an error stopped the run after it had begun destroying (the journal
+    /// could not be written, no randomness): what was done so far is recorded, and
+    /// `interrupted` is set too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_by: Option<String>,
     #[serde(skip)]
     pub(crate) path_key: Option<PathKey>,
 }
@@ -270,6 +315,11 @@ impl ErasureRecord {
     /// The key of `path_hmac` for this run, if the caller wants to keep it.
     pub fn path_key(&self) -> Option<&PathKey> {
         self.path_key.as_ref()
+    }
+
+    /// Attach the path key kept beside a record read back with [`ErasureRecord::from_json`].
+    pub fn set_path_key(&mut self, key: PathKey) {
+        self.path_key = Some(key);
     }
 
     /// Parse a record written by [`ErasureRecord::to_json`].

@@ -51,6 +51,14 @@ pub(crate) fn open_read_nofollow(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
+/// Open for reading without following a symlink or blocking on a FIFO.
+pub(crate) fn open_read_nofollow_nonblock(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags((OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK).bits() as i32)
+        .open(path)
+}
+
 /// Open a regular file for overwriting without following a symlink planted in its place.
 pub(crate) fn open_rw_nofollow(path: &Path) -> io::Result<File> {
     OpenOptions::new()

@@ -365,6 +365,8 @@ pub(crate) fn verify(
         read: if direct { "o_direct".into() } else { "drop_cache".into() },
         bytes_read: read,
         passed: true,
+        // The caller knows the filesystem and fills it in.
+        block_device: false,
     })
 }
 

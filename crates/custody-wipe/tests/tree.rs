@@ -280,7 +280,9 @@ fn interrupted_run_is_completed_by_the_next() {
     let firsts: Vec<_> = first.items.iter().filter(|i| i.result == ItemResult::Erased).map(|i| &i.path_hmac).collect();
     assert!(firsts.iter().all(|h| second.items.iter().any(|i| &i.path_hmac == *h)));
     assert!(!root.exists());
-    assert!(!journal.exists(), "journal removed once everything is erased");
+    assert!(journal.exists(), "the journal stays until the caller has recorded the result");
+    custody_wipe::journal::remove(&journal).unwrap();
+    assert!(!journal.exists());
 }
 
 #[test]
@@ -299,7 +301,8 @@ fn journal_inside_the_tree_is_refused() {
 /// is written here by hand, as a killed run would have left it.
 #[test]
 fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
-    use custody_wipe::journal::{Entry, Stage, JOURNAL_FORMAT};
+    use custody_wipe::journal::{Entry, Ident, Stage, JOURNAL_FORMAT};
+    use std::os::unix::fs::MetadataExt;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("w");
     std::fs::create_dir(&root).unwrap();
@@ -309,10 +312,14 @@ fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
     std::fs::write(&b_random, b"already overwritten too").unwrap();
 
     let key = PathKey::from_bytes([9; 32]);
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(10);
+    let ident = |p: &Path| {
+        std::fs::metadata(p).ok().map(|m| Ident { dev: m.dev(), ino: m.ino(), ctime: (m.ctime(), m.ctime_nsec()) })
+    };
     let item = |p: &Path, sha: &str| ItemRecord {
         path_hmac: key.hash_path(p),
         kind: ItemKind::File,
-        size: 10,
+        size: size(p),
         overwritten_bytes: 4096,
         content_sha256: Some(sha.repeat(64)),
         result: ItemResult::NotAttempted,
@@ -322,19 +329,37 @@ fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
             read: "o_direct".into(),
             bytes_read: 4096,
             passed: true,
+            block_device: true,
         }),
         assurance: Assurance::None,
         names: NameResidue::Untouched,
         caveats: vec![],
         still_reachable: true,
+        resumed: None,
     };
+    // b's entry describes the file now under its random name (same inode, same size).
+    let mut b_item = item(&b, "b");
+    b_item.size = size(&b_random);
     let entries = [
-        Entry { stage: Stage::Verified, item: item(&a, "a"), renamed_hmac: None },
-        Entry { stage: Stage::Renaming, item: item(&b, "b"), renamed_hmac: Some(key.hash_path(&b_random)) },
+        Entry { stage: Stage::Verified, item: item(&a, "a"), renamed_hmac: None, ident: ident(&a) },
+        Entry {
+            stage: Stage::Renaming,
+            item: b_item,
+            renamed_hmac: Some(key.hash_path(&b_random)),
+            ident: ident(&b_random),
+        },
         Entry {
             stage: Stage::Renaming,
             item: item(&c, "c"),
             renamed_hmac: Some(key.hash_path(&root.join("zzzzzzzzzzzzzz"))),
+            ident: None,
+        },
+        // A folder removed after its rename was journalled: removed, not "erased".
+        Entry {
+            stage: Stage::Renaming,
+            item: ItemRecord { kind: ItemKind::Directory, verification: None, ..item(&root.join("gone-dir"), "d") },
+            renamed_hmac: Some(key.hash_path(&root.join("yyyyyyyy"))),
+            ident: None,
         },
     ];
     let journal = dir.path().join("j.partial");
@@ -359,8 +384,58 @@ fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
         // The hash taken before the first overwrite, not one of the overwritten bytes.
         assert_eq!(it.content_sha256.as_deref(), Some(sha.repeat(64).as_str()));
     }
+    for p in [&a, &b] {
+        let it = rec.items.iter().find(|i| i.path_hmac == key.hash_path(p)).unwrap();
+        let r = it.resumed.expect("resumed from the journal");
+        assert_eq!(r.kind, ResumeKind::Continued);
+        assert_eq!(r.bytes_written_by_this_run, 0, "verified by the earlier run: not written again");
+    }
+    let dir_item = rec.items.iter().find(|i| i.path_hmac == key.hash_path(&root.join("gone-dir"))).unwrap();
+    assert_eq!((dir_item.result, dir_item.assurance), (ItemResult::Removed, Assurance::NameOnly));
     assert!(!root.exists());
-    assert!(!journal.exists());
+    assert!(journal.exists(), "removed by the caller once recorded");
+}
+
+/// A journal entry is trusted only for the file it describes: a file replaced at the
+/// same path between two runs is erased from the start, and the record says so.
+#[test]
+fn a_file_replaced_between_two_runs_is_treated_as_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("w");
+    std::fs::create_dir_all(&root).unwrap();
+    let big = root.join("big.bin");
+    std::fs::write(&big, vec![0x11u8; 40 << 20]).unwrap();
+    let journal = dir.path().join("wipe.json.partial");
+    let mut o = opts();
+    o.journal = Some(journal.clone());
+    let cancel = AtomicBool::new(false);
+    let progress =
+        CancelMidPass { cancel: &cancel, after: 12 << 20, writing: AtomicBool::new(false), written: AtomicU64::new(0) };
+    let first = execute(&plan(std::slice::from_ref(&root), &o).unwrap(), &o, &progress, &cancel).unwrap();
+    assert_eq!(first.outcome(), Outcome::Interrupted);
+
+    // Another file takes the path: other inode, other size, other contents.
+    let fresh = vec![0x22u8; 3000];
+    std::fs::write(root.join("new.tmp"), &fresh).unwrap();
+    std::fs::rename(root.join("new.tmp"), &big).unwrap();
+    let second = wipe(std::slice::from_ref(&root), &o);
+    let files: Vec<_> = second.items.iter().filter(|i| i.kind == ItemKind::File).collect();
+    assert_eq!(files.len(), 2, "{files:#?}");
+    let new = files.iter().find(|i| i.result == ItemResult::Erased).expect("the new file is erased");
+    let want = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&fresh))
+    };
+    assert_eq!(new.content_sha256.as_deref(), Some(want.as_str()), "hashed afresh");
+    assert_eq!(new.size, 3000);
+    let r = new.resumed.expect("the record says a different file stood here");
+    assert_eq!(r.kind, ResumeKind::Replaced);
+    assert_eq!(r.bytes_written_by_this_run, new.overwritten_bytes, "overwritten from the start");
+    assert!(new.verification.as_ref().unwrap().passed);
+    let old = files.iter().find(|i| i.result == ItemResult::Failed).expect("the old file's fate is recorded");
+    assert_eq!(old.problem, Some(Problem::ReplacedBetweenRuns));
+    assert_eq!(old.size, 40 << 20);
+    assert!(!root.exists());
 }
 
 /// A gate that opens (or closes) after it has been asked `ready` a few times, so the
@@ -508,6 +583,9 @@ fn a_large_file_interrupted_mid_pass_is_completed_by_the_next_run() {
         hex::encode(sha2::Sha256::digest(&original))
     };
     assert_eq!(item.content_sha256.as_deref(), Some(want.as_str()), "the hash from before the first overwrite");
+    let r = item.resumed.expect("continued from the first run");
+    assert_eq!(r.kind, ResumeKind::Continued);
+    assert_eq!(r.bytes_written_by_this_run, item.overwritten_bytes, "the whole pass written again");
     assert!(!root.exists());
-    assert!(!journal.exists());
+    assert!(journal.exists(), "removed by the caller once recorded");
 }

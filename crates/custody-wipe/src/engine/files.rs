@@ -4,11 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{par_io, par_slots, syncfs_reaches_storage, Run, Slot, BATCH_BYTES, BATCH_FILES, FEW};
+use super::{par_io, par_slots, syncfs_reaches_storage, work_stat, Run, Slot, BATCH_BYTES, BATCH_FILES, FEW};
 use crate::journal::{Entry, Stage};
 use crate::method::PassFiller;
 use crate::record::{self, ItemResult, Problem};
-use crate::{remove, work, ItemKind, Phase, Progress, VerifyMode, WipeError};
+use crate::{fault, remove, sys, work, ItemKind, Phase, Progress, VerifyMode, WipeError};
 
 impl Run<'_> {
     pub(super) fn files(&mut self, progress: &dyn Progress, cancel: &AtomicBool) -> Result<bool, WipeError> {
@@ -61,6 +61,7 @@ impl Run<'_> {
                     problem: None,
                     verification: self.recs[i].verification.clone(),
                     cancelled: false,
+                    after_pass: None,
                 }
             })
             .collect();
@@ -96,13 +97,15 @@ impl Run<'_> {
         });
         let mut entries = Vec::new();
         for s in &slots {
+            let ident = self.idents[s.idx];
             let r = &mut self.recs[s.idx];
             r.content_sha256 = s.sha.clone();
             r.overwritten_bytes = s.len;
             if s.problem.is_none() && !s.cancelled && s.stage.is_none() {
-                entries.push(Entry { stage: Stage::Hashed, item: r.clone(), renamed_hmac: None });
+                entries.push(Entry { stage: Stage::Hashed, item: r.clone(), renamed_hmac: None, ident });
             }
         }
+        fault::point("hashing");
         for s in slots.iter_mut().filter(|s| s.problem.is_some()) {
             s.file = None;
         }
@@ -116,7 +119,28 @@ impl Run<'_> {
         slots.retain(|s| s.file.is_some());
         if !slots.is_empty() {
             self.pass_gate(ahead, progress, cancel)?;
+            fault::point("gate-passed");
         }
+        // The gate may have waited for a slow key derivation: a file written to or
+        // grown meanwhile is no longer the one hashed, and is left alone.
+        for s in slots.iter_mut() {
+            let it = s.item;
+            let now = s.file.as_ref().map(work_stat::of);
+            match now {
+                Some(Ok((len, mtime, ctime))) if len == it.size && mtime == it.mtime && ctime == it.ctime => {}
+                Some(Ok((len, ..))) if len > it.size => {
+                    s.problem = Some(Problem::Grew { planned: it.size, now: len });
+                }
+                Some(Ok(_)) => s.problem = Some(Problem::ChangedDuringWipe),
+                Some(Err(e)) => s.problem = Some(work::problem("stat", &e)),
+                None => {}
+            }
+        }
+        for s in slots.iter_mut().filter(|s| s.problem.is_some()) {
+            s.file = None;
+            self.fail(s.idx, s.problem.clone().unwrap_or(Problem::ChangedDuringWipe));
+        }
+        slots.retain(|s| s.file.is_some());
 
         // Overwrite, pass by pass; each pass but the last is made durable before the
         // next is written, so the media really sees every pass.
@@ -153,6 +177,9 @@ impl Run<'_> {
                     }
                 }
             });
+            if !last {
+                fault::point("pass-written");
+            }
         }
         for s in slots.iter().filter(|s| s.cancelled) {
             self.fail(s.idx, Problem::Interrupted);
@@ -183,7 +210,20 @@ impl Run<'_> {
             if s.problem.is_none() && self.recs[s.idx].result == ItemResult::Failed {
                 s.problem = self.recs[s.idx].problem.clone();
             }
+            // Grown while the passes ran: the bytes beyond the pass were never
+            // overwritten. Other writes inside the pass show in the read-back.
+            if s.problem.is_none() {
+                match s.file.as_ref().map(work_stat::of) {
+                    Some(Ok(st)) if st.0 > s.len.max(s.item.size) => {
+                        s.problem = Some(Problem::Grew { planned: s.item.size, now: st.0 })
+                    }
+                    Some(Ok(st)) => s.after_pass = Some(st),
+                    Some(Err(e)) => s.problem = Some(work::problem("stat", &e)),
+                    None => {}
+                }
+            }
         }
+        fault::point("overwritten");
 
         // Read back from the device.
         let mode = self.opts.verify;
@@ -206,16 +246,28 @@ impl Run<'_> {
             });
         }
         for s in &slots {
+            let block_device = plan.filesystems.iter().any(|f| f.dev == s.item.dev && f.block_device);
             if let Some(p) = &s.problem {
                 self.fail(s.idx, p.clone());
                 if let Some(Problem::VerifyMismatch { .. }) = &s.problem {
-                    self.recs[s.idx].verification =
-                        Some(record::ItemVerification { mode, read: "o_direct".into(), bytes_read: 0, passed: false });
+                    // The mode the read-back could use; the mismatch is the finding.
+                    let read = if sys::open_direct(&s.item.path).is_ok() { "o_direct" } else { "drop_cache" };
+                    self.recs[s.idx].verification = Some(record::ItemVerification {
+                        mode,
+                        read: read.into(),
+                        bytes_read: 0,
+                        passed: false,
+                        block_device,
+                    });
                 }
             } else {
-                self.recs[s.idx].verification = s.verification.clone();
+                self.recs[s.idx].verification = s.verification.clone().map(|mut v| {
+                    v.block_device = block_device;
+                    v
+                });
             }
         }
+        fault::point("verified");
 
         // Only now may names go. The random names are journalled together with the
         // verification ("renaming" implies "verified"), in one durable append before
@@ -246,11 +298,28 @@ impl Run<'_> {
                 return;
             }
             if let Some(f) = s.file.take() {
+                // Written to since the pass: what is there now was not overwritten.
+                match (work_stat::of(&f), s.after_pass) {
+                    (Ok(now), Some(then)) if now != then => {
+                        s.problem = Some(if now.0 > then.0 {
+                            Problem::Grew { planned: s.item.size, now: now.0 }
+                        } else {
+                            Problem::ChangedDuringWipe
+                        });
+                        return;
+                    }
+                    (Err(e), _) => {
+                        s.problem = Some(work::problem("stat", &e));
+                        return;
+                    }
+                    _ => {}
+                }
                 if let Err(e) = f.set_len(0) {
                     s.problem = Some(work::problem("truncate", &e));
                 }
             }
         });
+        fault::point("truncated");
         for s in &slots {
             if let Some(p) = &s.problem {
                 if self.recs[s.idx].result != ItemResult::Failed {

@@ -12,10 +12,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use crate::journal::{Entry, Journal, Stage};
+use crate::journal::{Entry, Ident, Journal, Stage};
 use crate::method::RunSeed;
 use crate::plan::{Plan, PlannedItem, WipeOptions};
-use crate::record::{self, Assurance, ErasureRecord, ItemRecord, ItemResult, NameResidue, PathKey, Problem};
+use crate::record::{
+    self, Assurance, ErasureRecord, ItemRecord, ItemResult, NameResidue, PathKey, Problem, ResumeKind, Resumed,
+};
 use crate::sys::{self, AlignedBuf};
 use crate::work::{self, CHUNK};
 use crate::{Caveat, ItemKind, Progress, RefuseReason, WipeError};
@@ -105,6 +107,22 @@ struct Slot<'a> {
     problem: Option<Problem>,
     verification: Option<record::ItemVerification>,
     cancelled: bool,
+    /// Size, mtime and ctime once the last pass was durable: any change after that is
+    /// someone else writing.
+    after_pass: Option<work_stat::Stat>,
+}
+
+/// Re-checking a file against what the engine knows of it.
+mod work_stat {
+    use std::fs::File;
+    use std::os::unix::fs::MetadataExt;
+
+    pub(super) type Stat = (u64, (i64, i64), (i64, i64));
+
+    pub(super) fn of(f: &File) -> std::io::Result<Stat> {
+        let md = f.metadata()?;
+        Ok((md.len(), (md.mtime(), md.mtime_nsec()), (md.ctime(), md.ctime_nsec())))
+    }
 }
 
 struct Run<'p> {
@@ -115,6 +133,9 @@ struct Run<'p> {
     journal: Option<Journal>,
     recs: Vec<ItemRecord>,
     stages: Vec<Option<Stage>>,
+    /// Which file each item is, as journalled: the plan's for new items, the earlier
+    /// run's for resumed ones.
+    idents: Vec<Option<Ident>>,
     /// Durability handles, one directory per filesystem.
     sync_dirs: HashMap<u64, File>,
     /// Content hashes taken ahead while the gate was pending, by item index.
@@ -193,6 +214,7 @@ impl Run<'_> {
             names: NameResidue::Untouched,
             caveats: caveats_of(self.plan, it.dev),
             still_reachable: true,
+            resumed: None,
         }
     }
 
@@ -282,7 +304,12 @@ impl Run<'_> {
     }
 
     fn entry(&self, idx: usize, stage: Stage, renamed: Option<&Path>) -> Entry {
-        Entry { stage, item: self.recs[idx].clone(), renamed_hmac: renamed.map(|p| self.key.hash_path(p)) }
+        Entry {
+            stage,
+            item: self.recs[idx].clone(),
+            renamed_hmac: renamed.map(|p| self.key.hash_path(p)),
+            ident: self.idents[idx],
+        }
     }
 
     fn sync_dev(&mut self, dev: u64, near: &Path) -> std::io::Result<()> {
@@ -394,6 +421,11 @@ pub fn execute(
         journal,
         recs: Vec::new(),
         stages: vec![None; plan.items.len()],
+        idents: plan
+            .items
+            .iter()
+            .map(|it| (it.kind == ItemKind::File).then_some(Ident { dev: it.dev, ino: it.ino, ctime: it.ctime }))
+            .collect(),
         sync_dirs: HashMap::new(),
         prehashed: HashMap::new(),
         gate_passed: false,
@@ -402,49 +434,11 @@ pub fn execute(
     run.recs = plan.items.iter().map(|it| run.base_record(it)).collect();
 
     // Carry over what an earlier run did.
-    let mut carried: Vec<ItemRecord> = Vec::new();
-    if let Some(l) = &loaded {
-        let by = l.by_hmac();
-        let mut used = HashSet::new();
-        for (i, r) in run.recs.iter_mut().enumerate() {
-            if let Some(&e) = by.get(&r.path_hmac) {
-                let en = &l.entries[e];
-                if en.stage != Stage::Done {
-                    *r = en.item.clone();
-                    r.caveats = caveats_of(plan, plan.items[i].dev);
-                    run.stages[i] = Some(en.stage);
-                }
-                used.insert(e);
-            }
-        }
-        for (e, en) in l.entries.iter().enumerate() {
-            if used.contains(&e) {
-                continue;
-            }
-            let mut item = en.item.clone();
-            match en.stage {
-                Stage::Done => {}
-                // Verified, then renamed and unlinked before "done" reached the journal.
-                Stage::Renaming => {
-                    item.result = ItemResult::Erased;
-                    item.still_reachable = false;
-                    item.names = names_residue(&item.caveats);
-                    item.assurance = match &item.verification {
-                        None => Assurance::Unverified,
-                        Some(v) if !v.passed => Assurance::None,
-                        _ if item.caveats.iter().any(Caveat::affects_contents) => Assurance::NotAssured,
-                        _ => Assurance::Clear,
-                    };
-                }
-                // Gone under both names without our doing.
-                Stage::Hashed | Stage::Verified => {
-                    item.result = ItemResult::Failed;
-                    item.problem = Some(Problem::Vanished);
-                }
-            }
-            carried.push(item);
-        }
-    }
+    let carried = match &loaded {
+        Some(l) => carry_over(&mut run, l),
+        None => Vec::new(),
+    };
+    let start_stages = run.stages.clone();
 
     for (i, it) in plan.items.iter().enumerate() {
         if let Some(p) = &it.skip {
@@ -461,6 +455,7 @@ pub fn execute(
     run.journal(skipped)?;
 
     let fresh_journal = loaded.is_none();
+    let mut stopped_by = None;
     let interrupted = match run.destroy(progress, cancel) {
         Ok(i) => i,
         Err(WipeError::GateClosed) => {
@@ -470,10 +465,25 @@ pub fn execute(
             }
             return Err(WipeError::GateClosed);
         }
-        Err(e) => return Err(e),
+        // Nothing destroyed yet: the error is the whole answer.
+        Err(e) if !run.gate_passed => return Err(e),
+        // Something may be destroyed already: what was done must still be recorded.
+        Err(e) => {
+            stopped_by = Some(e.to_string());
+            true
+        }
     };
-    run.flush_journal()?;
+    if let Err(e) = run.flush_journal() {
+        stopped_by.get_or_insert(e.to_string());
+    }
 
+    let passes = opts.method.passes().len() as u64;
+    for (i, r) in run.recs.iter_mut().enumerate() {
+        if let Some(res) = r.resumed.as_mut() {
+            let wrote = start_stages[i].is_none_or(|st| st < Stage::Verified) && r.verification.is_some();
+            res.bytes_written_by_this_run = if wrote { r.overwritten_bytes * passes } else { 0 };
+        }
+    }
     let mut items = carried;
     items.extend(run.recs);
     let rec = ErasureRecord {
@@ -491,13 +501,100 @@ pub fn execute(
         filesystems: plan.filesystems.clone(),
         device: None,
         items,
-        interrupted,
+        interrupted: interrupted || stopped_by.is_some(),
+        stopped_by,
         path_key: Some(run.key),
     };
-    if let Some(j) = run.journal {
-        if rec.outcome() == record::Outcome::AllErased {
-            j.remove()?;
+    // The journal stays: it is removed by the caller once the record and its ledger
+    // entry are durable (journal::remove), never before.
+    Ok(rec)
+}
+
+/// Match the earlier run's journal against this run's plan. A planned item continues
+/// from its journal entry only when it is still the same file (device, inode, size);
+/// otherwise it is new, and the earlier item is recorded for what became of it.
+/// Returns the records of journalled items that this run will not handle.
+fn carry_over(run: &mut Run<'_>, l: &crate::journal::Loaded) -> Vec<ItemRecord> {
+    let plan = run.plan;
+    let by = l.by_hmac();
+    let mut used = HashSet::new();
+    let mut replaced = HashSet::new();
+    for (i, r) in run.recs.iter_mut().enumerate() {
+        let Some(&e) = by.get(&r.path_hmac) else { continue };
+        let en = &l.entries[e];
+        let it = &plan.items[i];
+        if en.stage == Stage::Done {
+            if en.item.result == ItemResult::Failed || en.item.result == ItemResult::NotAttempted {
+                // Tried and failed: this run tries again, and its record says how.
+                used.insert(e);
+            } else {
+                // Erased earlier, and something stands at the path again.
+                r.resumed = Some(Resumed { kind: ResumeKind::Replaced, bytes_written_by_this_run: 0 });
+            }
+            continue;
+        }
+        let same = match (&en.ident, it.kind) {
+            // A pass writes whole blocks, so a file may have grown up to the bytes each
+            // pass covers; past verification it is truncated before it is renamed.
+            (Some(id), ItemKind::File) => {
+                let size_ok = en.item.size == it.size
+                    || (it.size > en.item.size && it.size <= en.item.overwritten_bytes)
+                    || (en.stage == Stage::Renaming && it.size == 0);
+                id.dev == it.dev && id.ino == it.ino && size_ok
+            }
+            // A journal without identities cannot vouch for a file.
+            (None, ItemKind::File) => false,
+            (_, kind) => en.item.kind == kind,
+        };
+        if same {
+            *r = en.item.clone();
+            r.caveats = caveats_of(plan, it.dev);
+            r.resumed = Some(Resumed { kind: ResumeKind::Continued, bytes_written_by_this_run: 0 });
+            run.stages[i] = Some(en.stage);
+            run.idents[i] = en.ident;
+            used.insert(e);
+        } else {
+            r.resumed = Some(Resumed { kind: ResumeKind::Replaced, bytes_written_by_this_run: 0 });
+            replaced.insert(e);
         }
     }
-    Ok(rec)
+    let mut carried = Vec::new();
+    for (e, en) in l.entries.iter().enumerate() {
+        if used.contains(&e) {
+            continue;
+        }
+        let mut item = en.item.clone();
+        match en.stage {
+            Stage::Done => {}
+            // Verified, then renamed and unlinked before "done" reached the journal.
+            // A directory has nothing to verify: it was removed.
+            Stage::Renaming if item.kind != ItemKind::File => {
+                item.result = ItemResult::Removed;
+                item.still_reachable = false;
+                item.names = names_residue(&item.caveats);
+                item.assurance = Assurance::NameOnly;
+                item.problem = None;
+            }
+            Stage::Renaming => {
+                item.result = ItemResult::Erased;
+                item.still_reachable = false;
+                item.problem = None;
+                item.names = names_residue(&item.caveats);
+                item.assurance = match &item.verification {
+                    None => Assurance::Unverified,
+                    Some(v) if !v.passed => Assurance::None,
+                    _ if item.caveats.iter().any(Caveat::affects_contents) => Assurance::NotAssured,
+                    _ => Assurance::Clear,
+                };
+            }
+            // Gone, or replaced by another file, under both names, without our doing.
+            Stage::Hashed | Stage::Verified => {
+                item.result = ItemResult::Failed;
+                item.problem =
+                    Some(if replaced.contains(&e) { Problem::ReplacedBetweenRuns } else { Problem::Vanished });
+            }
+        }
+        carried.push(item);
+    }
+    carried
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::{par_io, Run, BATCH_FILES, FEW};
 use crate::journal::{Entry, Stage};
 use crate::record::{ItemResult, Problem};
-use crate::{remove, work, ItemKind, Phase, Progress, WipeError};
+use crate::{fault, remove, work, ItemKind, Phase, Progress, WipeError};
 
 impl Run<'_> {
     /// Journal the new names, rename, unlink, make durable, journal the results.
@@ -48,8 +48,13 @@ impl Run<'_> {
         let mut work: Vec<(usize, &PathBuf, Option<Problem>)> = renames.iter().map(|(i, n)| (*i, n, None)).collect();
         par_io(&mut work, |(i, new, res)| {
             let it = &plan.items[*i];
-            if let Err(p) = remove::rename_noreplace(&it.path, new).and_then(|()| remove::unlink(new, dirs)) {
-                *res = Some(p);
+            let r = remove::rename_noreplace(&it.path, new).and_then(|()| {
+                fault::point("renamed");
+                remove::unlink(new, dirs)
+            });
+            match r {
+                Ok(()) => fault::point(if dirs { "dir-removed" } else { "unlinked" }),
+                Err(p) => *res = Some(p),
             }
             progress.advance(1);
         });
