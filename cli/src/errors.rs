@@ -401,6 +401,8 @@ mod tests {
                     && piece.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                     && !piece.ends_with('-')
                     && !codes.iter().any(|c| c == piece)
+                    // Values of --json output that share a prefix with message ids.
+                    && !["open-for-writing"].contains(&piece)
                 {
                     ids.push(piece.to_string());
                 }

@@ -32,14 +32,27 @@ fn localize_at(mut cmd: Command, l: &Localizer, prefix: &str, root: bool) -> Com
         } else {
             None
         };
-        let (args_heading, options_heading) = (l.msg("help-heading-arguments"), l.msg("help-heading-options"));
+        let (args_heading, options_heading, global_heading) =
+            (l.msg("help-heading-arguments"), l.msg("help-heading-options"), l.msg("help-heading-global"));
         cmd = cmd.mut_arg(id.as_str(), |a| {
             let a = match text {
                 Some(text) => a.help(text),
                 None => a,
             };
-            let heading = if a.is_positional() { args_heading } else { options_heading };
-            a.help_heading(heading).hide_default_value(true).hide_possible_values(true)
+            // Options every command takes get their own section, after the command's own.
+            let heading = if a.is_positional() {
+                args_heading
+            } else if a.is_global_set() {
+                global_heading
+            } else {
+                options_heading
+            };
+            let a = a.help_heading(heading);
+            if a.get_action().takes_values() {
+                a.hide_default_value(true).hide_possible_values(true)
+            } else {
+                a
+            }
         });
     }
     cmd = cmd

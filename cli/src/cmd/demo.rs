@@ -153,7 +153,7 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
             &[
                 ("who", who.into()),
                 ("entries", r.entries.into()),
-                ("kinds", kinds.join(", ").into()),
+                ("kinds", kinds.join(&out.t("list-separator")).into()),
                 ("root", r.root.clone().into()),
             ],
         );

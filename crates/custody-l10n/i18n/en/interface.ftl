@@ -7,6 +7,7 @@ help-heading-usage = Usage:
 help-heading-options = Options
 help-heading-arguments = Arguments
 help-heading-commands = Commands
+help-heading-global = Options of every command
 help-value-command = COMMAND
 help-usage-options = [OPTIONS]
 help-help = Print help
@@ -50,6 +51,7 @@ outcome-interrupted = interrupted
 ledger-kind-init = set-up
 ledger-kind-sealed = sealed
 ledger-kind-opened = opened
+list-separator = { ", " }
 ledger-kind-erased = erased
 
 # Overwrite methods and verification modes, as the wipe summary names them.

@@ -7,6 +7,7 @@ help-heading-usage = 使い方:
 help-heading-options = オプション
 help-heading-arguments = 引数
 help-heading-commands = コマンド
+help-heading-global = 共通オプション
 help-value-command = コマンド
 help-usage-options = [オプション]
 help-help = ヘルプを表示する
@@ -50,6 +51,7 @@ outcome-interrupted = 中断
 ledger-kind-init = 初期化
 ledger-kind-sealed = 暗号化
 ledger-kind-opened = 復号
+list-separator = 、
 ledger-kind-erased = 消去
 
 # Overwrite methods and verification modes, as the wipe summary names them.
