@@ -68,9 +68,24 @@ fn a_parse_error_without_json_is_said_in_the_users_language_on_stderr() {
 #[test]
 fn help_headings_are_japanese_and_english() {
     for (args, must) in [
-        (&["--lang", "ja", "--help"][..], &["使い方: custody [オプション] <コマンド>", "コマンド:", "共通オプション:", "ヘルプを表示する", "バージョンを表示する"][..]),
-        (&["--lang", "ja", "seal", "--help"], &["使い方: custody seal [オプション]", "引数:", "オプション:", "共通オプション:"]),
-        (&["--lang", "en", "--help"], &["Usage: custody [OPTIONS] <COMMAND>", "Commands:", "Print help", "Print version"]),
+        (
+            &["--lang", "ja", "--help"][..],
+            &[
+                "使い方: custody [オプション] <コマンド>",
+                "コマンド:",
+                "共通オプション:",
+                "ヘルプを表示する",
+                "バージョンを表示する",
+            ][..],
+        ),
+        (
+            &["--lang", "ja", "seal", "--help"],
+            &["使い方: custody seal [オプション]", "引数:", "オプション:", "共通オプション:"],
+        ),
+        (
+            &["--lang", "en", "--help"],
+            &["Usage: custody [OPTIONS] <COMMAND>", "Commands:", "Print help", "Print version"],
+        ),
     ] {
         let out = custody().args(args).output().unwrap();
         assert_ok(&out);
@@ -79,7 +94,9 @@ fn help_headings_are_japanese_and_english() {
             assert!(text.contains(m), "{args:?} lacks {m:?}:\n{text}");
         }
         if args[1] == "ja" {
-            for english in ["Usage", "Options", "Commands", "Arguments", "Print help", "[OPTIONS]", "[default", "[possible"] {
+            for english in
+                ["Usage", "Options", "Commands", "Arguments", "Print help", "[OPTIONS]", "[default", "[possible"]
+            {
                 assert!(!text.contains(english), "{args:?} has {english:?}:\n{text}");
             }
         }
@@ -113,7 +130,11 @@ fn completions_are_generated_for_every_shell_and_name_the_commands() {
         bash_file.display()
     );
     let out = StdCommand::new("bash").args(["-c", &probe]).output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).lines().any(|l| l == "seal"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).lines().any(|l| l == "seal"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]

@@ -55,7 +55,11 @@ fn assert_no_debug_text(name: &str, v: &Value) {
 fn every_commands_json_output_matches_its_schema() {
     let mut seen = BTreeSet::new();
     let p = Person::new();
-    let out = p.cmd().args(["--json", "init", "--org", "新宿区", "--name", "山田", "--role", "responsible"]).output().unwrap();
+    let out = p
+        .cmd()
+        .args(["--json", "init", "--org", "新宿区", "--name", "山田", "--role", "responsible"])
+        .output()
+        .unwrap();
     assert_ok(&out);
     check("init", &out, &mut seen);
 
@@ -78,7 +82,14 @@ fn every_commands_json_output_matches_its_schema() {
     let payload = sealed["payload"].as_str().unwrap().to_string();
 
     let work = p.path("work");
-    let out = p.cmd().args(["--json", "open", &payload, "--dest"]).arg(&work).arg("--passphrase-file").arg(&notice).output().unwrap();
+    let out = p
+        .cmd()
+        .args(["--json", "open", &payload, "--dest"])
+        .arg(&work)
+        .arg("--passphrase-file")
+        .arg(&notice)
+        .output()
+        .unwrap();
     assert_ok(&out);
     check("open", &out, &mut seen);
 
@@ -112,7 +123,14 @@ fn every_commands_json_output_matches_its_schema() {
     check("man", &out, &mut seen);
 
     // Failures: a library error, a refusal, and a command-line mistake.
-    let out = p.cmd().args(["--json", "open", &payload, "--dest"]).arg(p.path("w2")).arg("--passphrase-file").arg(p.path("none.txt")).output().unwrap();
+    let out = p
+        .cmd()
+        .args(["--json", "open", &payload, "--dest"])
+        .arg(p.path("w2"))
+        .arg("--passphrase-file")
+        .arg(p.path("none.txt"))
+        .output()
+        .unwrap();
     assert_exit(&out, 12);
     check("error", &out, &mut seen);
     let out = p.cmd().args(["--json", "wipe", "--dry-run", "/"]).output().unwrap();

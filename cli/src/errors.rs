@@ -185,7 +185,11 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
             out,
             "ledger-invalid",
             Exit::Integrity,
-            &[("path", p(path)), ("line", s(source.line)), ("detail", s(liberrors::problem_text(out, &source.problem)))],
+            &[
+                ("path", p(path)),
+                ("line", s(source.line)),
+                ("detail", s(liberrors::problem_text(out, &source.problem))),
+            ],
         ),
         L::LedgerOwnerMismatch { path, expected, found } => r(
             out,

@@ -60,12 +60,16 @@ pub fn ledger(e: &LedgerError, out: &Output) -> Rendered {
         E::BadKind { kind } => r(out, "ledger-bad-entry", Exit::Internal, &[("detail", s(kind))]),
         E::BadNumber { pointer } => r(out, "ledger-bad-entry", Exit::Internal, &[("detail", s(pointer))]),
         E::Serialise => r(out, "ledger-bad-entry", Exit::Internal, &[("detail", s(""))]),
-        E::LineTooLong { len, max } => r(out, "ledger-line-too-long", Exit::InputRefused, &[("len", s(len)), ("max", s(max))]),
+        E::LineTooLong { len, max } => {
+            r(out, "ledger-line-too-long", Exit::InputRefused, &[("len", s(len)), ("max", s(max))])
+        }
         E::TimeWentBackwards { previous, time } => {
             r(out, "ledger-clock", Exit::Integrity, &[("previous", s(previous)), ("time", s(time))])
         }
         E::ShortWrite { path, .. } => r(out, "ledger-short-write", Exit::Io, &[("path", p(path))]),
-        E::ProofIndex { index, size } => r(out, "proof-index", Exit::InputRefused, &[("index", s(index)), ("size", s(size))]),
+        E::ProofIndex { index, size } => {
+            r(out, "proof-index", Exit::InputRefused, &[("index", s(index)), ("size", s(size))])
+        }
         E::ProofSizes { old, new } => r(out, "proof-sizes", Exit::InputRefused, &[("old", s(old)), ("new", s(new))]),
         E::MalformedCheckpoint { .. } => r(out, "checkpoint-malformed", Exit::Integrity, &[]),
         E::MalformedNote { .. } => r(out, "note-malformed", Exit::Integrity, &[]),
@@ -135,7 +139,9 @@ pub fn notice(e: &NoticeError, out: &Output) -> Rendered {
 /// Seal failures that `errors.rs` does not name itself.
 pub fn seal(e: &SealError, out: &Output) -> Rendered {
     match e {
-        SealError::Output { source } => r(out, "payload-write", Exit::Io, &[("detail", crate::errors::io_detail(out, source))]),
+        SealError::Output { source } => {
+            r(out, "payload-write", Exit::Io, &[("detail", crate::errors::io_detail(out, source))])
+        }
         other => unmapped(out, other),
     }
 }
@@ -221,7 +227,10 @@ mod tests {
             LedgerError::BadKind { kind: "Bad Kind".into() },
             LedgerError::BadNumber { pointer: "/body/n".into() },
             LedgerError::LineTooLong { len: 70000, max: 65536 },
-            LedgerError::TimeWentBackwards { previous: "2026-04-01T10:00:00+09:00".into(), time: "2026-03-01T10:00:00+09:00".into() },
+            LedgerError::TimeWentBackwards {
+                previous: "2026-04-01T10:00:00+09:00".into(),
+                time: "2026-03-01T10:00:00+09:00".into(),
+            },
             LedgerError::ShortWrite { path: path(), written: 3, expected: 10 },
             LedgerError::ProofIndex { index: 9, size: 3 },
             LedgerError::ProofSizes { old: 9, new: 3 },
@@ -435,7 +444,9 @@ mod tests {
         all.extend(key_errors().into_iter().map(|e| (format!("KeyError::{}", variant(&e)), L::Keys(e))));
         all.extend(ledger_errors().into_iter().map(|e| (format!("LedgerError::{}", variant(&e)), L::Ledger(e))));
         all.extend(notice_errors().into_iter().map(|e| (format!("NoticeError::{}", variant(&e)), L::Notice(e))));
-        all.extend(passphrase_errors().into_iter().map(|e| (format!("PassphraseError::{}", variant(&e)), L::Passphrase(e))));
+        all.extend(
+            passphrase_errors().into_iter().map(|e| (format!("PassphraseError::{}", variant(&e)), L::Passphrase(e))),
+        );
         all.extend(seal_errors().into_iter().map(|e| (format!("SealError::{}", variant(&e)), L::Seal(e))));
         all.extend(open_errors().into_iter().map(|e| (format!("OpenError::{}", variant(&e)), L::Open(e))));
         all.extend(wipe_errors().into_iter().map(|e| (format!("WipeError::{}", variant(&e)), L::Wipe(e))));

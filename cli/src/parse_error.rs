@@ -20,10 +20,9 @@ pub fn code(kind: ErrorKind) -> &'static str {
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "missing-command",
         ErrorKind::InvalidValue | ErrorKind::ValueValidation | ErrorKind::InvalidUtf8 => "invalid-value",
         ErrorKind::ArgumentConflict => "argument-conflict",
-        ErrorKind::TooManyValues
-        | ErrorKind::TooFewValues
-        | ErrorKind::WrongNumberOfValues
-        | ErrorKind::NoEquals => "wrong-number-of-values",
+        ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues | ErrorKind::NoEquals => {
+            "wrong-number-of-values"
+        }
         _ => "usage",
     }
 }
@@ -74,5 +73,13 @@ pub fn render(e: &clap::Error, out: &Output, command: &str) -> Rendered {
 /// What the user typed, with control characters (an escape sequence pasted into a
 /// terminal) shown as `\u{..}` rather than acted on.
 fn printable(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+    s.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }

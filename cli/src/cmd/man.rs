@@ -30,7 +30,8 @@ pub fn run(a: &ManArgs, out: &Output) -> Result<(), CliError> {
         write_new(&a.out, path, bytes)?;
     }
     let written: Vec<&PathBuf> = targets.iter().map(|(p, _)| p).collect();
-    let mut lines = vec![out.ta("man-written", &[("count", written.len().into()), ("dir", a.out.display().to_string().into())])];
+    let mut lines =
+        vec![out.ta("man-written", &[("count", written.len().into()), ("dir", a.out.display().to_string().into())])];
     lines.extend(written.iter().map(|p| format!("  {}", p.display())));
     out.result(&lines, json!({"ok": true, "dir": a.out, "pages": written}));
     Ok(())
