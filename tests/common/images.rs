@@ -16,10 +16,6 @@ pub fn can_mount(_test: &str, tools: &[&str]) -> bool {
     crate::common::need_root("mount filesystem images") && crate::common::need_tools(tools)
 }
 
-pub fn installed(tool: &str) -> bool {
-    crate::common::installed(tool)
-}
-
 #[track_caller]
 pub fn run(cmd: &str, args: &[&str]) {
     let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("{cmd}: {e}"));
