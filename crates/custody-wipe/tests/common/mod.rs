@@ -10,6 +10,8 @@ use custody_wipe::{Phase, Progress};
 
 #[path = "../../../../tests/common/skip.rs"]
 mod skip;
+// Not every test binary that includes this module uses both.
+#[allow(unused_imports)]
 pub use skip::{is_root, skip};
 
 /// Returns false (and says why, see tests/common/skip.rs) when the test cannot run here.
