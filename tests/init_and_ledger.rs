@@ -232,8 +232,10 @@ fn common_os_errors_are_told_in_the_users_language() {
     let p = Person::init("株式会社サンプル", "佐藤");
     let missing = p.path("no-such-dir/pass.txt");
     fs::write(p.path("anything"), "data").unwrap();
-    for (lang, words) in [("ja", "ファイルまたはフォルダがありません"), ("en", "no such file or folder")]
-    {
+    for (lang, words, number) in [
+        ("ja", "ファイルまたはフォルダがありません", "(OS のエラー番号 2)"),
+        ("en", "no such file or folder", "(OS error 2)"),
+    ] {
         let out = p
             .cmd()
             .args(["--lang", lang, "--json", "wipe", "--yes", "--key-passphrase-file"])
@@ -245,7 +247,7 @@ fn common_os_errors_are_told_in_the_users_language() {
         let j = json(&out);
         assert_eq!(j["error"]["code"], "io");
         let message = j["error"]["message"].as_str().unwrap();
-        assert!(message.contains(words) && message.contains("(os error 2)"), "{lang}: {message}");
+        assert!(message.contains(words) && message.contains(number), "{lang}: {message}");
         assert!(!message.contains("No such file or directory"), "{lang}: {message}");
         assert!(message.contains("pass.txt"), "the path is named: {message}");
     }

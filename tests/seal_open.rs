@@ -435,14 +435,9 @@ fn deep_trees_and_a_multi_gib_sparse_file_round_trip() {
     assert_eq!(fs::read_to_string(dest.join(deep.strip_prefix(&src).unwrap()).join("底.txt")).unwrap(), "bottom");
 }
 
-fn is_root() -> bool {
-    StdCommand::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false)
-}
-
 #[test]
 fn seal_refuses_media_without_room_before_writing_anything() {
-    if !is_root() {
-        eprintln!("SKIP seal_refuses_media_without_room_before_writing_anything: needs root to mount a small tmpfs");
+    if !need_root("mount a small tmpfs") {
         return;
     }
     let p = Person::init("新宿区", "山田");
@@ -453,7 +448,7 @@ fn seal_refuses_media_without_room_before_writing_anything() {
     fs::create_dir_all(&media).unwrap();
     let st = StdCommand::new("mount").args(["-t", "tmpfs", "-o", "size=512k", "tmpfs"]).arg(&media).status().unwrap();
     if !st.success() {
-        eprintln!("SKIP seal_refuses_media_without_room_before_writing_anything: cannot mount tmpfs here");
+        skip("cannot mount tmpfs here");
         return;
     }
     let out = seal(&p, &src, &media, &p.path("n.txt"), &[]);

@@ -15,6 +15,9 @@ pub struct Cli {
     /// Print one JSON document on standard output instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Print only errors and the final result: no narration, no progress bar.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
     /// The custody home (default: $CUSTODY_HOME, else the platform data directory).
     #[arg(long, global = true, value_name = "DIR")]
     pub home: Option<PathBuf>,
@@ -49,6 +52,11 @@ pub enum Command {
     Wipe(WipeArgs),
     /// Run the whole lifecycle on sample data in a temporary home, narrating each step.
     Demo(DemoArgs),
+    /// Print a shell completion script (generated from these definitions).
+    Completions(CompletionsArgs),
+    /// Write man pages for custody and each of its commands into a folder.
+    #[command(hide = true)]
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -168,4 +176,26 @@ pub struct DemoArgs {
     /// Keep the demo's temporary folder here instead of deleting it.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: ShellArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The folder to write the pages to (created if missing; existing pages are never replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }

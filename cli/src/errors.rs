@@ -12,6 +12,7 @@ use fluent_bundle::FluentValue;
 use serde_json::json;
 
 use crate::exit::Exit;
+use crate::liberrors;
 use crate::output::Output;
 
 #[derive(Debug, thiserror::Error)]
@@ -80,7 +81,7 @@ fn s(v: impl ToString) -> FluentValue<'static> {
 
 /// An OS error in the user's language for the cases a clerk can act on; the OS's own
 /// words (English) otherwise. The error number stays, for whoever supports them.
-fn io_detail(out: &Output, e: &std::io::Error) -> FluentValue<'static> {
+pub(crate) fn io_detail(out: &Output, e: &std::io::Error) -> FluentValue<'static> {
     use std::io::ErrorKind as K;
     let id = match e.kind() {
         K::NotFound => "io-not-found",
@@ -90,10 +91,17 @@ fn io_detail(out: &Output, e: &std::io::Error) -> FluentValue<'static> {
         K::AlreadyExists => "io-exists",
         K::IsADirectory => "io-is-a-folder",
         K::NotADirectory => "io-not-a-folder",
-        _ => return s(e),
+        K::ResourceBusy => "io-busy",
+        K::DirectoryNotEmpty => "io-folder-not-empty",
+        K::FileTooLarge => "io-file-too-large",
+        K::CrossesDevices => "io-crosses-devices",
+        // The OS's own words are English: they stand as they are in English output;
+        // in Japanese a general message with the error number replaces them.
+        _ if out.l.lang() == custody_l10n::Lang::En => return s(e),
+        _ => "io-other",
     };
     match e.raw_os_error() {
-        Some(n) => s(format!("{} (os error {n})", out.t(id))),
+        Some(n) => s(format!("{} ({})", out.t(id), out.ta("io-os-error", &[("n", s(n))]))),
         None => s(out.t(id)),
     }
 }
@@ -113,11 +121,11 @@ fn label_problem(out: &Output, reason: &custody_seal::LabelProblem) -> String {
 }
 
 /// `{path}: {io error}`, with the error in the user's language where it can be.
-fn io(out: &Output, path: &std::path::Path, e: &std::io::Error) -> Rendered {
+pub(crate) fn io(out: &Output, path: &std::path::Path, e: &std::io::Error) -> Rendered {
     r(out, "io", Exit::Io, &[("path", p(path)), ("detail", io_detail(out, e))])
 }
 
-fn r(out: &Output, code: &'static str, exit: Exit, args: &Args<'_>) -> Rendered {
+pub(crate) fn r(out: &Output, code: &'static str, exit: Exit, args: &Args<'_>) -> Rendered {
     let id = format!("err-{code}");
     let hint_id = format!("{id}.hint");
     let hint = out.ta(&hint_id, args);
@@ -137,14 +145,16 @@ fn render_passphrase(out: &Output, e: &PassphraseError) -> Rendered {
         PassphraseError::InvalidCharacter { position } => {
             r(out, "passphrase-character", Exit::Passphrase, &[("position", s(position))])
         }
-        PassphraseError::RandomnessUnavailable => r(out, "internal", Exit::Internal, &[("detail", s(e))]),
+        PassphraseError::RandomnessUnavailable => r(out, "random-unavailable", Exit::Internal, &[]),
     }
 }
 
 pub fn render(e: &CliError, out: &Output) -> Rendered {
     match e {
         CliError::Lifecycle(l) => render_lifecycle(l, out),
-        CliError::NoTerminal { what } => r(out, "no-terminal", Exit::Passphrase, &[("what", s(what))]),
+        CliError::NoTerminal { what } => {
+            r(out, "no-terminal", Exit::Passphrase, &[("what", s(out.t(&format!("passphrase-kind-{what}"))))])
+        }
         CliError::PassphrasesDiffer => r(out, "passphrases-differ", Exit::Passphrase, &[]),
         CliError::KeyPassphraseTooShort => r(out, "key-passphrase-short", Exit::Passphrase, &[]),
         CliError::Declined => r(out, "declined", Exit::Declined, &[]),
@@ -175,7 +185,11 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
             out,
             "ledger-invalid",
             Exit::Integrity,
-            &[("path", p(path)), ("line", s(source.line)), ("detail", s(&source.problem))],
+            &[
+                ("path", p(path)),
+                ("line", s(source.line)),
+                ("detail", s(liberrors::problem_text(out, &source.problem))),
+            ],
         ),
         L::LedgerCannotRecord { path, source } => {
             let detail = match source.problem {
@@ -200,7 +214,9 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
         L::Open(oe) => render_open(oe, out),
         L::Io { path, source } => io(out, path, source),
         L::Wipe(we) => render_wipe(we, out),
-        other => r(out, "internal", Exit::Internal, &[("detail", s(other))]),
+        L::Keys(k) => liberrors::keys(k, out),
+        L::Ledger(le) => liberrors::ledger(le, out),
+        L::Notice(n) => liberrors::notice(n, out),
     }
 }
 
@@ -234,7 +250,7 @@ fn render_seal(e: &SealError, out: &Output) -> Rendered {
         }
         SealError::SourceChanged { path } => r(out, "source-changed", Exit::InputRefused, &[("path", p(path))]),
         SealError::Io { path, source } => io(out, path, source),
-        other => r(out, "seal-failed", Exit::Io, &[("detail", s(other))]),
+        other => liberrors::seal(other, out),
     }
 }
 
@@ -255,7 +271,7 @@ fn render_open(e: &OpenError, out: &Output) -> Rendered {
         OpenError::NotPassphraseEncrypted => r(out, "not-passphrase-payload", Exit::Integrity, &[]),
         OpenError::WorkFactorTooHigh { .. } => r(out, "work-factor", Exit::Integrity, &[]),
         OpenError::Io { path, source } => io(out, path, source),
-        other => r(out, "open-failed", Exit::Integrity, &[("detail", s(other))]),
+        other => liberrors::open(other, out),
     }
 }
 
@@ -270,7 +286,7 @@ fn render_wipe(e: &WipeError, out: &Output) -> Rendered {
         | WipeError::MountTable { path, source }
         | WipeError::JournalWrite { path, source }
         | WipeError::Device { path, source } => io(out, path, source),
-        other => r(out, "wipe-failed", Exit::Io, &[("detail", s(other))]),
+        other => liberrors::wipe(other, out),
     }
 }
 
@@ -402,6 +418,8 @@ mod tests {
                     && piece.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                     && !piece.ends_with('-')
                     && !codes.iter().any(|c| c == piece)
+                    // Values of --json output that share a prefix with message ids.
+                    && !["open-for-writing"].contains(&piece)
                 {
                     ids.push(piece.to_string());
                 }

@@ -6,10 +6,13 @@ mod cmd;
 mod errors;
 mod exit;
 mod help;
+mod liberrors;
 mod output;
+mod parse_error;
 mod progress;
 mod secret;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -20,24 +23,20 @@ use crate::exit::Exit;
 use crate::output::Output;
 
 fn main() -> ExitCode {
-    let lang = Lang::detect(lang_from_argv());
+    // args_os: a path that is not UTF-8 must reach clap, not panic here.
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let lang = Lang::detect(lang_from_argv(&argv));
     let l = Localizer::new(lang);
-    let command = help::localize(Cli::command(), &l);
-    let matches = match command.try_get_matches() {
+    let command = help::localize(Cli::command(), &l).color(color_choice());
+    let matches = match command.try_get_matches_from(&argv) {
         Ok(m) => m,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { Exit::Usage.into() } else { Exit::Ok.into() };
-        }
+        Err(e) => return parse_failure(&e, Output::new(l, flag_in_argv(&argv, "--json"), false), &argv),
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return Exit::Usage.into();
-        }
+        Err(e) => return parse_failure(&e, Output::new(l, flag_in_argv(&argv, "--json"), false), &argv),
     };
-    let out = Output::new(l, cli.json);
+    let out = Output::new(l, cli.json, cli.quiet);
     match cmd::run(&cli, &out) {
         Ok(()) => Exit::Ok.into(),
         Err(e) => {
@@ -52,9 +51,59 @@ fn main() -> ExitCode {
     }
 }
 
+/// Help and version go out as clap writes them (in the user's language, see help.rs);
+/// a mistake is said in the user's language, as JSON with --json. A bare `custody` or
+/// `custody key` shows the help, as clap does, unless JSON was asked for.
+fn parse_failure(e: &clap::Error, out: Output, argv: &[OsString]) -> ExitCode {
+    use clap::error::ErrorKind as K;
+    match e.kind() {
+        K::DisplayHelp | K::DisplayVersion => {
+            let _ = e.print();
+            Exit::Ok.into()
+        }
+        K::DisplayHelpOnMissingArgumentOrSubcommand if !out.json => {
+            let _ = e.print();
+            Exit::Usage.into()
+        }
+        _ => {
+            let rendered = parse_error::render(e, &out, &command_path(argv));
+            rendered.print(&out);
+            rendered.exit.into()
+        }
+    }
+}
+
+/// `custody` and the subcommands typed so far (`custody ledger verify`), for the hint
+/// that points to the right `--help`.
+fn command_path(argv: &[OsString]) -> String {
+    let mut path = vec!["custody".to_string()];
+    let mut cmd = Cli::command();
+    for a in argv.iter().skip(1).filter_map(|a| a.to_str()) {
+        let Some(sub) = cmd.find_subcommand(a).cloned() else { continue };
+        path.push(a.to_string());
+        cmd = sub;
+    }
+    path.join(" ")
+}
+
+/// A flag given before any `--` (after which everything is a value).
+fn flag_in_argv(argv: &[OsString], flag: &str) -> bool {
+    argv.iter().skip(1).take_while(|a| *a != "--").any(|a| a == flag)
+}
+
+/// Colour only on a terminal (clap checks that), and never when NO_COLOR is set to
+/// anything but the empty string (https://no-color.org).
+fn color_choice() -> clap::ColorChoice {
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        clap::ColorChoice::Never
+    } else {
+        clap::ColorChoice::Auto
+    }
+}
+
 /// `--lang` must be known before clap parses, so that clap's help is localised too.
-fn lang_from_argv() -> Option<Lang> {
-    let args: Vec<String> = std::env::args().collect();
+fn lang_from_argv(args: &[OsString]) -> Option<Lang> {
+    let args: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let value = if let Some(v) = a.strip_prefix("--lang=") {

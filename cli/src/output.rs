@@ -1,6 +1,7 @@
 //! Where words go. Human text: narration and errors on standard error, results on
 //! standard output. With `--json`: exactly one JSON document on standard output,
-//! for success and failure alike, and nothing else there.
+//! for success and failure alike, and nothing else there. With `--quiet`: errors and
+//! the result only; no narration and no progress bar.
 
 use std::io::{IsTerminal, Write};
 
@@ -10,11 +11,12 @@ use serde_json::Value;
 pub struct Output {
     pub l: Localizer,
     pub json: bool,
+    pub quiet: bool,
 }
 
 impl Output {
-    pub fn new(l: Localizer, json: bool) -> Output {
-        Output { l, json }
+    pub fn new(l: Localizer, json: bool, quiet: bool) -> Output {
+        Output { l, json, quiet }
     }
 
     pub fn t(&self, id: &str) -> String {
@@ -25,9 +27,9 @@ impl Output {
         self.l.msg_args(id, args)
     }
 
-    /// A line of narration on standard error (suppressed with --json).
+    /// A line of narration on standard error (suppressed with --json and --quiet).
     pub fn say(&self, id: &str, args: &Args<'_>) {
-        if !self.json {
+        if self.narrates() {
             eprintln!("{}", self.l.msg_args(id, args));
         }
     }
@@ -49,8 +51,13 @@ impl Output {
         format!("  {}: {}", self.l.msg(id), value)
     }
 
-    /// Whether prompts and progress bars can be shown.
+    /// Whether narration goes to standard error.
+    pub fn narrates(&self) -> bool {
+        !self.json && !self.quiet
+    }
+
+    /// Whether progress bars can be shown: a terminal, and neither --json nor --quiet.
     pub fn interactive(&self) -> bool {
-        !self.json && std::io::stderr().is_terminal()
+        self.narrates() && std::io::stderr().is_terminal()
     }
 }

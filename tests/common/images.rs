@@ -10,24 +10,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// True when the test can run here; otherwise says clearly why it skips.
-pub fn can_mount(test: &str, tools: &[&str]) -> bool {
-    let uid = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
-    if uid.as_deref().ok() != Some("0") {
-        eprintln!("SKIP {test}: mounting filesystem images needs root");
-        return false;
-    }
-    for t in tools {
-        if !installed(t) {
-            eprintln!("SKIP {test}: `{t}` is not installed");
-            return false;
-        }
-    }
-    true
-}
-
-pub fn installed(tool: &str) -> bool {
-    Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().map(|o| o.status.success()).unwrap_or(false)
+/// True when the test can run here; otherwise it skips, saying why (see skip.rs).
+#[track_caller]
+pub fn can_mount(_test: &str, tools: &[&str]) -> bool {
+    crate::common::need_root("mount filesystem images") && crate::common::need_tools(tools)
 }
 
 #[track_caller]

@@ -37,7 +37,7 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
         move |source| CliError::Io { path, source }
     };
     let step = |n: u32, id: &str| {
-        if !out.json {
+        if out.narrates() {
             eprintln!();
         }
         out.say("demo-step", &[("n", n.into()), ("text", out.t(id).into())]);
@@ -134,7 +134,7 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
         &[
             ("items", wiped.items.into()),
             ("erased", wiped.erased.into()),
-            ("outcome", outcome_name(wiped.outcome).into()),
+            ("outcome", out.t(&format!("outcome-{}", outcome_name(wiped.outcome))).into()),
             ("record", record_path.display().to_string().into()),
         ],
     );
@@ -147,19 +147,19 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
     let ward_report = verify_ledger(&ward.ledger_path(), Some(ward.public_key()))?;
     let contractor_report = verify_ledger(&contractor.ledger_path(), Some(contractor.public_key()))?;
     for (who, r) in [(out.t("demo-ward-org"), &ward_report), (out.t("demo-contractor-org"), &contractor_report)] {
-        let kinds: Vec<String> = r.kinds.iter().map(|(k, n)| format!("{k}×{n}")).collect();
+        let kinds: Vec<String> = r.kinds.iter().map(|(k, n)| format!("{}×{n}", kind_name(out, k))).collect();
         out.say(
             "demo-ledger",
             &[
                 ("who", who.into()),
                 ("entries", r.entries.into()),
-                ("kinds", kinds.join(", ").into()),
+                ("kinds", kinds.join(&out.t("list-separator")).into()),
                 ("root", r.root.clone().into()),
             ],
         );
     }
     let left = remaining(&[&work, &sealed.payload_path, &sealed.label_path]);
-    if !out.json {
+    if out.narrates() {
         eprintln!();
     }
     out.say("demo-done", &[]);
@@ -176,6 +176,16 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
                "left_after_wipe": left, "kept": a.keep}),
     );
     Ok(())
+}
+
+/// A ledger entry kind in words; a kind this version does not know keeps its name.
+fn kind_name(out: &Output, kind: &str) -> String {
+    let id = format!("ledger-kind-{kind}");
+    if out.l.has(&id) {
+        out.t(&id)
+    } else {
+        kind.to_string()
+    }
 }
 
 fn remaining(paths: &[&PathBuf]) -> Vec<PathBuf> {

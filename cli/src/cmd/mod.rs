@@ -1,9 +1,11 @@
 //! One module per command.
 
+mod completions;
 mod demo;
 mod init;
 mod key;
 mod ledger;
+mod man;
 mod open;
 mod seal;
 mod wipe;
@@ -23,6 +25,8 @@ pub fn run(cli: &Cli, out: &Output) -> Result<(), CliError> {
         Command::Ledger(c) => ledger::run(cli, c, out),
         Command::Wipe(a) => wipe::run(cli, a, out),
         Command::Demo(a) => demo::run(cli, a, out),
+        Command::Completions(a) => completions::run(a, out),
+        Command::Man(a) => man::run(a, out),
     }
 }
 

@@ -43,7 +43,8 @@ pub fn run(cli: &Cli, a: &WipeArgs, out: &Output) -> Result<(), CliError> {
         out.result(&summary, json!({"ok": true, "dry_run": true, "plan": plan_json(&job, method, verify)}));
         return Ok(());
     }
-    if !out.json {
+    // --quiet keeps the summary when a confirmation is asked: the question needs it.
+    if !out.json && (!out.quiet || !a.yes) {
         for line in &summary {
             eprintln!("{line}");
         }
@@ -188,8 +189,8 @@ fn summary_lines(out: &Output, job: &WipeJob, method: Method, verify: VerifyMode
             }
         }
     }
-    lines.push(out.fact("wipe-label-method", method.name()));
-    lines.push(out.fact("wipe-label-verify", verify.name()));
+    lines.push(out.fact("wipe-label-method", out.t(&format!("method-{}", method.name()))));
+    lines.push(out.fact("wipe-label-verify", out.t(&format!("verify-{}", verify.name()))));
     for p in &job.payloads {
         lines.push(out.fact("label-payload-id", &p.payload_id));
     }
@@ -203,10 +204,26 @@ fn plan_json(job: &WipeJob, method: Method, verify: VerifyMode) -> serde_json::V
     match &job.planned {
         Planned::Files(plan) => json!({
             "files": plan.files, "dirs": plan.dirs, "symlinks": plan.symlinks, "bytes": plan.bytes,
-            "filesystems": plan.filesystems, "warnings": plan.warnings.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>(),
+            "filesystems": plan.filesystems, "warnings": plan.warnings.iter().map(warning_json).collect::<Vec<_>>(),
             "method": method.name(), "verify": verify.name(), "payloads": job.payloads, "resumes": job.resumes()}),
         Planned::Device(d) => json!({"device": d.path, "info": d.info, "caveats": d.caveats,
             "method": method.name(), "verify": verify.name(), "resumes": job.resumes()}),
+    }
+}
+
+/// A plan warning as data (`kind` plus its facts), never Rust's Debug text; the
+/// schema is docs/schemas/wipe-dry-run.schema.json.
+fn warning_json(w: &Warning) -> serde_json::Value {
+    match w {
+        Warning::Filesystem { mount_point, caveat } => {
+            json!({"kind": "filesystem", "mount_point": mount_point, "caveat": caveat})
+        }
+        Warning::HardLinked { path, links } => json!({"kind": "hard-linked", "path": path, "links": links}),
+        Warning::MountPointSkipped { path } => json!({"kind": "mount-point-skipped", "path": path}),
+        Warning::OpenForWriting { path, pid, process } => {
+            json!({"kind": "open-for-writing", "path": path, "pid": pid, "process": process})
+        }
+        Warning::ForcedSystemDirectory { path } => json!({"kind": "forced-system-directory", "path": path}),
     }
 }
 

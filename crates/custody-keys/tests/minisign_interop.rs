@@ -9,11 +9,14 @@ use secrecy::SecretString;
 
 const MINISIGN: &str = "/usr/bin/minisign";
 
+#[path = "../../../tests/common/skip.rs"]
+mod skip;
+
 fn minisign_available() -> bool {
     if Path::new(MINISIGN).exists() {
         true
     } else {
-        println!("SKIPPED: {MINISIGN} is not installed (apt-get install minisign)");
+        skip::skip(&format!("{MINISIGN} is not installed (bash .ci/run installs it)"));
         false
     }
 }

@@ -2,6 +2,8 @@
 //! with the destination and media listed afterwards: nothing left behind.
 
 mod common;
+#[path = "../../../tests/common/skip.rs"]
+mod skip;
 
 use std::ffi::OsStr;
 use std::fs;
@@ -343,7 +345,7 @@ fn fat_media_refuses_payloads_of_4_gib() {
         && (run(Command::new("mount").args(["-o", "loop"]).arg(&img).arg(&mnt))
             || run(Command::new("fusefat").args(["-o", "rw+"]).arg(&img).arg(&mnt)));
     if !ok {
-        eprintln!("SKIPPED: cannot mount a FAT image (mount -o loop or fusefat) here");
+        skip::skip("cannot mount a FAT image (mount -o loop or fusefat) here");
         return;
     }
     let src = p(&t, "src");

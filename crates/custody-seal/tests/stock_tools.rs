@@ -11,14 +11,12 @@ use common::*;
 use custody_seal::{scan, seal_to_media};
 use sha2::{Digest, Sha256};
 
-fn have(tool: &str) -> bool {
-    Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().map(|o| o.status.success()).unwrap_or(false)
-}
+#[path = "../../../tests/common/skip.rs"]
+mod skip;
 
 #[test]
 fn r01_stock_age_and_tar_extract_the_original_tree() {
-    if !have("age") || !have("python3") || !have("tar") {
-        eprintln!("SKIPPED: needs age, python3 (pty) and tar on PATH");
+    if !skip::need_tools(&["age", "python3", "tar"]) {
         return;
     }
     let t = tmp();

@@ -121,7 +121,7 @@ fn system_disk_is_refused() {
         .and_then(|r| r.split(' ').nth(1))
         .filter(|s| s.starts_with("/dev/"))
     else {
-        eprintln!("SKIP: root is not on a block device here");
+        skip("root is not on a block device here");
         return;
     };
     let r = plan_device(Path::new(src), &opts());

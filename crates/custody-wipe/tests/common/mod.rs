@@ -8,28 +8,15 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use custody_wipe::{Phase, Progress};
 
-pub fn is_root() -> bool {
-    rustix::process::geteuid().is_root()
-}
+#[path = "../../../../tests/common/skip.rs"]
+mod skip;
+// Not every test binary that includes this module uses both.
+#[allow(unused_imports)]
+pub use skip::{is_root, skip};
 
-/// Returns false (and says why) when the test cannot run here.
+/// Returns false (and says why, see tests/common/skip.rs) when the test cannot run here.
 pub fn can_mount(tools: &[&str]) -> bool {
-    if !is_root() {
-        eprintln!("SKIP: mounting filesystem images needs root");
-        return false;
-    }
-    for t in tools {
-        if Command::new("sh")
-            .args(["-c", &format!("command -v {t}")])
-            .output()
-            .map(|o| !o.status.success())
-            .unwrap_or(true)
-        {
-            eprintln!("SKIP: {t} is not installed");
-            return false;
-        }
-    }
-    true
+    skip::need_root("mount filesystem images") && skip::need_tools(tools)
 }
 
 pub fn run(cmd: &str, args: &[&str]) {
