@@ -224,6 +224,7 @@ fn warning_json(w: &Warning) -> serde_json::Value {
             json!({"kind": "open-for-writing", "path": path, "pid": pid, "process": process})
         }
         Warning::ForcedSystemDirectory { path } => json!({"kind": "forced-system-directory", "path": path}),
+        Warning::MountPointEmptied { path } => json!({"kind": "mount-point-emptied", "path": path}),
     }
 }
 
