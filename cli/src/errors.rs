@@ -12,7 +12,7 @@ use fluent_bundle::FluentValue;
 use serde_json::json;
 
 use crate::exit::Exit;
-use crate::output::Output;
+use crate::output::{esc, Output};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -36,13 +36,16 @@ pub enum CliError {
     BadMethod { given: String },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    /// `ledger verify` without `--key`: the chain holds, the owner is unconfirmed.
+    #[error("the owner of the ledger {path} is unconfirmed")]
+    LedgerOwnerUnconfirmed { path: PathBuf, owner: String },
 }
 
 impl CliError {
     /// True for outcomes reported after the command printed its result (with the
     /// record of what was done); the JSON result already carries the outcome.
     pub fn result_already_printed(&self) -> bool {
-        matches!(self, CliError::WipePartial { .. } | CliError::Interrupted)
+        matches!(self, CliError::WipePartial { .. } | CliError::Interrupted | CliError::LedgerOwnerUnconfirmed { .. })
     }
 }
 
@@ -62,16 +65,22 @@ impl Rendered {
                 json!({"ok": false, "error": {"code": self.code, "exit": self.exit as u8, "message": self.message, "hint": self.hint}}),
             );
         } else {
-            eprintln!("{}: {}", out.t("error-prefix"), self.message);
+            out.err_line(&format!("{}: {}", out.t("error-prefix"), self.message));
             if let Some(h) = &self.hint {
-                eprintln!("{}: {}", out.t("hint-prefix"), h);
+                out.err_line(&format!("{}: {}", out.t("hint-prefix"), h));
             }
         }
     }
 }
 
+/// A path, escaped: it may come from a payload, a source tree or a ledger.
 fn p(path: &std::path::Path) -> FluentValue<'static> {
-    FluentValue::from(path.display().to_string())
+    FluentValue::from(esc(&path.display().to_string()))
+}
+
+/// A value from outside (an entry name, a parser's detail), escaped and cut short.
+fn ext(v: impl ToString) -> FluentValue<'static> {
+    FluentValue::from(esc(&v.to_string()))
 }
 
 fn s(v: impl ToString) -> FluentValue<'static> {
@@ -108,6 +117,7 @@ fn label_problem(out: &Output, reason: &custody_seal::LabelProblem) -> String {
         }
         P::UnsupportedFormat { v, format } => out.ta("label-problem-format", &[("v", s(v)), ("format", s(format))]),
         P::NotCanonical => out.t("label-problem-not-canonical"),
+        P::NotARegularFile => out.t("hostile-label-not-a-file"),
         P::FieldNotOneLine { field } => out.ta("label-problem-field", &[("field", s(field))]),
     }
 }
@@ -155,6 +165,9 @@ pub fn render(e: &CliError, out: &Output) -> Rendered {
         }
         CliError::BadMethod { given } => r(out, "bad-method", Exit::Usage, &[("given", s(given))]),
         CliError::Io { path, source } => io(out, path, source),
+        CliError::LedgerOwnerUnconfirmed { path, owner } => {
+            r(out, "ledger-owner-unconfirmed", Exit::LedgerOwnerUnconfirmed, &[("path", p(path)), ("owner", ext(owner))])
+        }
     }
 }
 
@@ -175,8 +188,42 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
             out,
             "ledger-invalid",
             Exit::Integrity,
-            &[("path", p(path)), ("line", s(source.line)), ("detail", s(&source.problem))],
+            &[("path", p(path)), ("line", s(source.line)), ("detail", ext(&source.problem))],
         ),
+        L::Ledger(le) => render_ledger(le, out),
+        L::Keys(ke) => render_keys(ke, out),
+        L::InputFile { path, problem } => {
+            let (code, max) = match problem {
+                custody_seal::FileProblem::TooLarge { max } => ("input-too-large", *max),
+                _ => ("input-not-a-file", 0),
+            };
+            r(out, code, Exit::InputRefused, &[("path", p(path)), ("max", s(human_bytes(max)))])
+        }
+        L::KeyPassphraseFileExposed { path, mode } => {
+            r(out, "key-passphrase-file-exposed", Exit::Passphrase, &[("path", p(path)), ("mode", s(format!("{mode:04o}")))])
+        }
+        L::SourceContainsHome { src, home } => {
+            r(out, "source-contains-home", Exit::InputRefused, &[("path", p(src)), ("home", p(home))])
+        }
+        L::NoticeFolderMissing { path } => r(out, "notice-folder-missing", Exit::InputRefused, &[("path", p(path))]),
+        L::DestOnMedia { dest, why } => {
+            let code = match why {
+                custody_lifecycle::DestProblem::PayloadFolder => "dest-in-payload-folder",
+                custody_lifecycle::DestProblem::PayloadMedium => "dest-on-payload-medium",
+                custody_lifecycle::DestProblem::Removable => "dest-removable",
+            };
+            r(out, code, Exit::InputRefused, &[("path", p(dest))])
+        }
+        L::LabelMissing { payload } => r(out, "label-missing", Exit::Integrity, &[("path", p(payload))]),
+        L::LabelUnsigned { label, sig } => {
+            r(out, "label-unsigned", Exit::Integrity, &[("path", p(label)), ("sig", p(sig))])
+        }
+        L::LabelSignatureInvalid { sig, detail } => {
+            r(out, "label-signature-invalid", Exit::Integrity, &[("path", p(sig)), ("detail", ext(detail))])
+        }
+        L::LabelSignerMismatch { sealed_by, signer } => {
+            r(out, "label-signer-mismatch", Exit::Integrity, &[("sealed_by", ext(sealed_by)), ("signer", ext(signer))])
+        }
         L::LedgerOwnerMismatch { path, expected, found } => r(
             out,
             "ledger-owner",
@@ -187,7 +234,38 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
         L::Open(oe) => render_open(oe, out),
         L::Io { path, source } => io(out, path, source),
         L::Wipe(we) => render_wipe(we, out),
-        other => r(out, "internal", Exit::Internal, &[("detail", s(other))]),
+        other => r(out, "internal", Exit::Internal, &[("detail", ext(other))]),
+    }
+}
+
+/// Ledger data errors on append: each its own code and a next step, exit 14.
+fn render_ledger(le: &custody_ledger::LedgerError, out: &Output) -> Rendered {
+    use custody_ledger::LedgerError as E;
+    let d = Exit::LedgerDamaged;
+    match le {
+        E::TornTail { path, line, .. } => r(out, "ledger-torn", d, &[("path", p(path)), ("line", s(line))]),
+        E::TailRefused { path, line, problem } => {
+            r(out, "ledger-tail-refused", d, &[("path", p(path)), ("line", s(line)), ("detail", ext(problem))])
+        }
+        E::PrefixChanged { path, .. } => r(out, "ledger-prefix-changed", d, &[("path", p(path))]),
+        E::TailInFuture { path, tail_time, time } => {
+            r(out, "ledger-time-future", d, &[("path", p(path)), ("tail", ext(tail_time)), ("now", ext(time))])
+        }
+        E::TimeWentBackwards { previous, time } => {
+            r(out, "ledger-time-backwards", d, &[("tail", ext(previous)), ("now", ext(time))])
+        }
+        E::SeqLimit { path, max } => r(out, "ledger-full", d, &[("path", p(path)), ("max", s(max))]),
+        E::Io { path, source } => io(out, path, source),
+        other => r(out, "internal", Exit::Internal, &[("detail", ext(other))]),
+    }
+}
+
+fn render_keys(ke: &custody_keys::KeyError, out: &Output) -> Rendered {
+    use custody_keys::KeyError as K;
+    match ke {
+        K::KdfTooWeak { .. } | K::KdfTooExpensive { .. } => r(out, "key-kdf", Exit::Home, &[("detail", ext(ke))]),
+        K::Io(source) => io(out, std::path::Path::new("-"), source),
+        other => r(out, "key-invalid", Exit::InputRefused, &[("detail", ext(other))]),
     }
 }
 
@@ -196,7 +274,7 @@ fn render_seal(e: &SealError, out: &Output) -> Rendered {
         SealError::Refused { offenders } => {
             let list: Vec<String> = offenders
                 .iter()
-                .map(|o| format!("  {} ({})", o.path.display(), out.t(offender_id(&o.reason))))
+                .map(|o| format!("  {} ({})", esc(&o.path.display().to_string()), out.t(offender_id(&o.reason))))
                 .collect();
             r(out, "source-refused", Exit::InputRefused, &[("count", s(offenders.len())), ("list", s(list.join("\n")))])
         }
@@ -204,7 +282,7 @@ fn render_seal(e: &SealError, out: &Output) -> Rendered {
             r(out, "source-not-a-folder", Exit::InputRefused, &[("path", p(path))])
         }
         SealError::InvalidCategory { category } => {
-            r(out, "invalid-category", Exit::InputRefused, &[("category", s(category))])
+            r(out, "invalid-category", Exit::InputRefused, &[("category", ext(category))])
         }
         SealError::InvalidLabelField { field } => r(out, "invalid-field", Exit::InputRefused, &[("field", s(field))]),
         SealError::AlreadyExists { path } => r(out, "payload-exists", Exit::Destination, &[("path", p(path))]),
@@ -221,7 +299,7 @@ fn render_seal(e: &SealError, out: &Output) -> Rendered {
         }
         SealError::SourceChanged { path } => r(out, "source-changed", Exit::InputRefused, &[("path", p(path))]),
         SealError::Io { path, source } => io(out, path, source),
-        other => r(out, "seal-failed", Exit::Io, &[("detail", s(other))]),
+        other => r(out, "seal-failed", Exit::Io, &[("detail", ext(other))]),
     }
 }
 
@@ -231,18 +309,20 @@ fn render_open(e: &OpenError, out: &Output) -> Rendered {
         OpenError::DestNotEmpty { dest } => r(out, "dest-not-empty", Exit::Destination, &[("path", p(dest))]),
         OpenError::LabelMismatch { field } => r(out, "label-mismatch", Exit::Integrity, &[("field", s(field))]),
         OpenError::UnsafeEntry { entry, reason } => {
-            r(out, "unsafe-entry", Exit::Integrity, &[("entry", s(entry)), ("detail", s(out.t(unsafe_id(reason))))])
+            r(out, "unsafe-entry", Exit::Integrity, &[("entry", ext(entry)), ("detail", s(out.t(unsafe_id(reason))))])
         }
         OpenError::ManifestMismatch { path, what } => {
-            r(out, "manifest-mismatch", Exit::Integrity, &[("entry", s(path)), ("detail", s(out.t(mismatch_id(what))))])
+            r(out, "manifest-mismatch", Exit::Integrity, &[("entry", ext(path)), ("detail", s(out.t(mismatch_id(what))))])
         }
         OpenError::Truncated => r(out, "payload-truncated", Exit::Integrity, &[]),
         OpenError::Corrupted { .. } => r(out, "payload-corrupted", Exit::Integrity, &[]),
         OpenError::NotAnAgeFile => r(out, "not-a-payload", Exit::Integrity, &[]),
         OpenError::NotPassphraseEncrypted => r(out, "not-passphrase-payload", Exit::Integrity, &[]),
         OpenError::WorkFactorTooHigh { .. } => r(out, "work-factor", Exit::Integrity, &[]),
+        OpenError::HeaderTooLarge { max } => r(out, "header-too-large", Exit::Integrity, &[("max", s(max))]),
+        OpenError::Interrupted => r(out, "open-interrupted", Exit::Interrupted, &[]),
         OpenError::Io { path, source } => io(out, path, source),
-        other => r(out, "open-failed", Exit::Integrity, &[("detail", s(other))]),
+        other => r(out, "open-failed", Exit::Integrity, &[("detail", ext(other))]),
     }
 }
 
@@ -257,7 +337,7 @@ fn render_wipe(e: &WipeError, out: &Output) -> Rendered {
         | WipeError::MountTable { path, source }
         | WipeError::JournalWrite { path, source }
         | WipeError::Device { path, source } => io(out, path, source),
-        other => r(out, "wipe-failed", Exit::Io, &[("detail", s(other))]),
+        other => r(out, "wipe-failed", Exit::Io, &[("detail", ext(other))]),
     }
 }
 
@@ -352,6 +432,7 @@ mod tests {
             include_str!("cmd/ledger.rs"),
             include_str!("cmd/demo.rs"),
             include_str!("secret.rs"),
+            include_str!("output.rs"),
         ];
         let mut ids = vec![];
         for src in sources {
@@ -384,6 +465,8 @@ mod tests {
                     "init-",
                     "ledger-",
                     "key-",
+                    "hostile-",
+                    "repair-",
                 ];
                 if known.iter().any(|p| piece.starts_with(p))
                     && piece.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')

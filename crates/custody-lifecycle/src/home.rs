@@ -236,7 +236,8 @@ impl Home {
 
 fn decrypt_secret(root: &Path, key_id: KeyId, key_passphrase: &SecretString) -> Result<SecretKey, Error> {
     let path = root.join(SECRET);
-    let text = zeroize::Zeroizing::new(fs::read_to_string(&path).map_err(Error::io(&path))?);
+    let file = crate::inputs::read_bounded(&path, crate::inputs::MAX_KEY_FILE)?;
+    let text = zeroize::Zeroizing::new(String::from_utf8_lossy(&file.bytes).into_owned());
     let secret = match SecretKey::from_encrypted_minisign(&text, key_passphrase) {
         Ok(s) => s,
         Err(custody_keys::KeyError::WrongPassphrase) => return Err(Error::WrongKeyPassphrase),
@@ -347,10 +348,11 @@ impl Session<'_> {
         self.home
     }
 
-    /// Appends one signed entry to the home ledger.
+    /// Appends one signed entry to the home ledger, after checking that the line it
+    /// chains to (and every line since the last check) is this home's own.
     pub fn record(&self, kind: &str, body: Map<String, Value>) -> Result<Appended, Error> {
         let ledger = Ledger::open(&self.home.ledger_path())?;
-        Ok(ledger.append(kind, body, self.signer(), now())?)
+        Ok(ledger.append_as_owner(kind, body, self.signer(), self.home.public_key(), now())?)
     }
 
     pub fn signer(&self) -> &dyn Signer {
