@@ -118,6 +118,12 @@ impl Ledger {
         fs4::FileExt::lock(&file).at(path)?;
         match owner::find_torn_tail(&mut file, path)? {
             None => Ok(None),
+            Some((offset, _)) if owner::read_marker(path).size > offset => {
+                // A crash tears only the line being appended, which lies beyond the
+                // verified prefix: damage inside it is not a torn write.
+                let size = file.metadata().at(path)?.len();
+                Err(LedgerError::PrefixChanged { path: path.clone(), verified: owner::read_marker(path).size, size })
+            }
             Some((offset, line)) => owner::move_aside(&mut file, path, offset, line).map(Some),
         }
     }
@@ -269,4 +275,29 @@ fn line_number_at(file: &mut File, path: &Path, offset: u64) -> Result<u64, Ledg
         r.consume(n);
     }
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use custody_keys::{KeyId, SecretKey};
+
+    /// A ledger whose last line has the highest seq takes no further entry.
+    #[test]
+    fn seq_never_exceeds_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l");
+        let key = SecretKey::from_seed(KeyId([1; 8]), &[1; 32]);
+        let t = DateTime::parse_from_rfc3339("2026-11-24T09:00:00+09:00").unwrap();
+        let line = entry::build_line(MAX_SEQ, &Hash::ZERO, &entry::format_time(&t), "k", key.key_id(), Map::new(), |m| {
+            key.sign(m)
+        })
+        .unwrap();
+        std::fs::write(&path, format!("{line}\n")).unwrap();
+        let l = Ledger::open(&path).unwrap();
+        match l.append("k", Map::new(), &key, t) {
+            Err(LedgerError::SeqLimit { max, .. }) => assert_eq!(max, MAX_SEQ),
+            r => panic!("{r:?}"),
+        }
+    }
 }
