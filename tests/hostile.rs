@@ -4,6 +4,8 @@
 //! output never panics, and the ledger is never extended past a damaged tail.
 
 mod common;
+#[path = "common/images.rs"]
+mod images;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -162,6 +164,46 @@ fn open_refuses_a_work_folder_in_the_payloads_own_folder() {
 }
 
 #[test]
+fn open_refuses_a_work_folder_on_the_medium_that_holds_the_payload() {
+    let test = "open_refuses_a_work_folder_on_the_medium_that_holds_the_payload";
+    if !images::can_mount(test, &["mkfs.ext4"]) {
+        return;
+    }
+    // A filesystem image mounted where desktops mount USB sticks.
+    struct Mounted(PathBuf);
+    impl Drop for Mounted {
+        fn drop(&mut self) {
+            let _ = StdCommand::new("umount").arg(&self.0).status();
+            let _ = fs::remove_dir(&self.0);
+        }
+    }
+    let dir = tempfile::Builder::new().prefix("custody-hostile-img").tempdir_in("/var/tmp").unwrap();
+    let image = dir.path().join("stick.img");
+    fs::File::create(&image).unwrap().set_len(64 << 20).unwrap();
+    images::run("mkfs.ext4", &["-q", "-F", image.to_str().unwrap()]);
+    let mnt = PathBuf::from(format!("/media/custody-hostile-{}", std::process::id()));
+    fs::create_dir_all(&mnt).unwrap();
+    images::run("mount", &["-o", "loop", image.to_str().unwrap(), mnt.to_str().unwrap()]);
+    let img = Mounted(mnt);
+    let p = Person::init("株式会社委託", "佐藤");
+    let src = p.path("src");
+    small_tree(&src);
+    let media = img.0.join("delivery");
+    let out = p.seal(&src, &media, &p.path("notice.txt"), &[]);
+    assert_ok(&out);
+    let payload = PathBuf::from(json(&out)["payload"].as_str().unwrap());
+    // Another folder, but on the same stick.
+    let dest = img.0.join("work");
+    let out = open_cmd(&p, &payload, &dest, &[]).output().unwrap();
+    assert_exit(&out, 5);
+    assert_eq!(error_code(&out), "dest-on-payload-medium");
+    assert!(!dest.exists());
+    assert!(staging_in(&img.0).is_empty());
+    // The computer's own disk is fine.
+    assert_ok(&open_cmd(&p, &payload, &p.path("work"), &[]).output().unwrap());
+}
+
+#[test]
 fn seal_refuses_a_source_that_contains_the_custody_home() {
     let p = Person::init("新宿区", "山田");
     let media = p.dir.path().parent().unwrap().join(format!("media-{}", std::process::id()));
@@ -256,7 +298,6 @@ fn passphrase_files_and_labels_that_are_devices_or_fifos_are_refused_at_once() {
     let src = p.path("src");
     small_tree(&src);
     let payload = seal_ok(&p, &src);
-    let start = Instant::now();
     let out = p
         .cmd()
         .args(["--json", "open"])
@@ -272,7 +313,16 @@ fn passphrase_files_and_labels_that_are_devices_or_fifos_are_refused_at_once() {
     // A huge regular file is not read beyond the bound.
     let big = p.path("big-pass.txt");
     fs::File::create(&big).unwrap().set_len(1 << 30).unwrap();
-    let out = open_cmd(&p, &payload, &p.path("w"), &[]).arg("--passphrase-file").arg(&big).output().unwrap();
+    let out = p
+        .cmd()
+        .args(["--json", "open"])
+        .arg(&payload)
+        .arg("--dest")
+        .arg(p.path("w"))
+        .arg("--passphrase-file")
+        .arg(&big)
+        .output()
+        .unwrap();
     assert_exit(&out, 5);
     assert_eq!(error_code(&out), "input-too-large");
     // A FIFO named as the label: refused, never waited on.
@@ -282,7 +332,6 @@ fn passphrase_files_and_labels_that_are_devices_or_fifos_are_refused_at_once() {
     let out = open_cmd(&p, &payload, &p.path("w"), &[]).timeout(Duration::from_secs(60)).output().unwrap();
     assert_exit(&out, 7);
     assert_eq!(error_code(&out), "label-invalid");
-    assert!(start.elapsed() < Duration::from_secs(60));
 }
 
 #[test]

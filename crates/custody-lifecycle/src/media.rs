@@ -42,3 +42,40 @@ pub(crate) fn on_removable_device(path: &Path) -> bool {
     let read_flag = |p: String| fs::read_to_string(p).map(|s| s.trim() == "1").unwrap_or(false);
     read_flag(format!("{base}/removable")) || read_flag(format!("{base}/../removable"))
 }
+
+/// True when `dir` looks like a medium that travels: on a removable device, on a
+/// filesystem USB sticks carry (FAT, exFAT, NTFS through FUSE), or mounted where
+/// desktops mount sticks (`/media`, `/run/media`). A separate partition for `/home`
+/// is none of these, so a payload copied there can still be opened beside it.
+pub(crate) fn on_travelling_medium(dir: &Path) -> bool {
+    if !on_separate_medium(dir) {
+        return false;
+    }
+    if on_removable_device(dir) {
+        return true;
+    }
+    let Ok(abs) = dir.canonicalize() else { return false };
+    let Some((mnt, fstype)) = mount_of(&abs) else { return false };
+    let stick_fs = matches!(fstype.as_str(), "vfat" | "msdos" | "exfat" | "ntfs" | "ntfs3" | "fuseblk")
+        || fstype.starts_with("fuse.fusefat")
+        || fstype.contains("fat");
+    stick_fs || mnt.starts_with("/media/") || mnt.starts_with("/run/media/")
+}
+
+/// The mount point and filesystem type of the mount holding `path`, from
+/// /proc/self/mountinfo (the longest mount point that is a prefix of it).
+fn mount_of(path: &Path) -> Option<(String, String)> {
+    let table = fs::read_to_string("/proc/self/mountinfo").ok()?;
+    let mut best: Option<(String, String)> = None;
+    for line in table.lines() {
+        // id parent major:minor root mountpoint options [optional…] - fstype source super
+        let fields: Vec<&str> = line.split(' ').collect();
+        let Some(dash) = fields.iter().position(|f| *f == "-") else { continue };
+        let (Some(mnt), Some(fstype)) = (fields.get(4), fields.get(dash + 1)) else { continue };
+        let mnt = mnt.replace("\\040", " ");
+        if path.starts_with(&mnt) && best.as_ref().is_none_or(|(m, _)| mnt.len() >= m.len()) {
+            best = Some((mnt, (*fstype).to_owned()));
+        }
+    }
+    best
+}

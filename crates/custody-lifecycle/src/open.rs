@@ -17,7 +17,7 @@ use serde_json::{json, Map};
 use crate::error::DestProblem;
 use crate::fsutil::{is_within, parent_dir, resolve_lenient};
 use crate::inputs::{read_bounded, MAX_KEY_FILE};
-use crate::media::{on_removable_device, on_separate_medium, same_device};
+use crate::media::{on_removable_device, on_travelling_medium, same_device};
 use crate::{Error, Machine, Session};
 
 pub use crate::inputs::read_passphrase_file;
@@ -134,8 +134,8 @@ pub fn open_delivery(
 }
 
 /// Plaintext must not land where it travels: not in the payload's own folder, not on
-/// the medium that holds the payload (when that is a medium of its own), not on any
-/// removable device.
+/// the medium that holds the payload (when that looks like a stick: removable, FAT or
+/// NTFS, or mounted under /media), not on any removable device.
 fn check_dest_place(dest: &Path, payload: &Path) -> Result<(), Error> {
     let refuse = |why| Err(Error::DestOnMedia { dest: dest.to_path_buf(), why });
     let payload_dir = parent_dir(payload);
@@ -144,7 +144,7 @@ fn check_dest_place(dest: &Path, payload: &Path) -> Result<(), Error> {
     }
     // The destination may not exist yet: judge by its nearest existing ancestor.
     let existing = nearest_existing(dest);
-    if same_device(&existing, &payload_dir) && on_separate_medium(&payload_dir) {
+    if same_device(&existing, &payload_dir) && on_travelling_medium(&payload_dir) {
         return refuse(DestProblem::PayloadMedium);
     }
     if on_removable_device(&existing) {
