@@ -165,9 +165,12 @@ pub fn render(e: &CliError, out: &Output) -> Rendered {
         }
         CliError::BadMethod { given } => r(out, "bad-method", Exit::Usage, &[("given", s(given))]),
         CliError::Io { path, source } => io(out, path, source),
-        CliError::LedgerOwnerUnconfirmed { path, owner } => {
-            r(out, "ledger-owner-unconfirmed", Exit::LedgerOwnerUnconfirmed, &[("path", p(path)), ("owner", ext(owner))])
-        }
+        CliError::LedgerOwnerUnconfirmed { path, owner } => r(
+            out,
+            "ledger-owner-unconfirmed",
+            Exit::LedgerOwnerUnconfirmed,
+            &[("path", p(path)), ("owner", ext(owner))],
+        ),
     }
 }
 
@@ -199,9 +202,12 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
             };
             r(out, code, Exit::InputRefused, &[("path", p(path)), ("max", s(human_bytes(max)))])
         }
-        L::KeyPassphraseFileExposed { path, mode } => {
-            r(out, "key-passphrase-file-exposed", Exit::Passphrase, &[("path", p(path)), ("mode", s(format!("{mode:04o}")))])
-        }
+        L::KeyPassphraseFileExposed { path, mode } => r(
+            out,
+            "key-passphrase-file-exposed",
+            Exit::Passphrase,
+            &[("path", p(path)), ("mode", s(format!("{mode:04o}")))],
+        ),
         L::SourceContainsHome { src, home } => {
             r(out, "source-contains-home", Exit::InputRefused, &[("path", p(src)), ("home", p(home))])
         }
@@ -311,9 +317,12 @@ fn render_open(e: &OpenError, out: &Output) -> Rendered {
         OpenError::UnsafeEntry { entry, reason } => {
             r(out, "unsafe-entry", Exit::Integrity, &[("entry", ext(entry)), ("detail", s(out.t(unsafe_id(reason))))])
         }
-        OpenError::ManifestMismatch { path, what } => {
-            r(out, "manifest-mismatch", Exit::Integrity, &[("entry", ext(path)), ("detail", s(out.t(mismatch_id(what))))])
-        }
+        OpenError::ManifestMismatch { path, what } => r(
+            out,
+            "manifest-mismatch",
+            Exit::Integrity,
+            &[("entry", ext(path)), ("detail", s(out.t(mismatch_id(what))))],
+        ),
         OpenError::Truncated => r(out, "payload-truncated", Exit::Integrity, &[]),
         OpenError::Corrupted { .. } => r(out, "payload-corrupted", Exit::Integrity, &[]),
         OpenError::NotAnAgeFile => r(out, "not-a-payload", Exit::Integrity, &[]),

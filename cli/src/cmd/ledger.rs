@@ -63,10 +63,9 @@ fn repair(cli: &Cli, out: &Output) -> Result<(), CliError> {
     let session = home.unlock(&pass)?;
     drop(pass);
     match repair_ledger(&session)? {
-        None => out.result(
-            &[out.t("repair-nothing")],
-            json!({"ok": true, "repaired": false, "ledger": home.ledger_path()}),
-        ),
+        None => {
+            out.result(&[out.t("repair-nothing")], json!({"ok": true, "repaired": false, "ledger": home.ledger_path()}))
+        }
         Some(r) => out.result(
             &[
                 out.ta("repair-done", &[("line", r.line.into()), ("bytes", r.bytes.into())]),

@@ -87,7 +87,12 @@ impl ScryptParams {
             return Err(KeyError::Malformed { what: "KDF limits give p=0" });
         }
         if self.log_n < MIN_LOG_N || self.memory().is_some_and(|m| m < MIN_MEMORY) {
-            return Err(KeyError::KdfTooWeak { log_n: self.log_n, r: self.r, min_log_n: MIN_LOG_N, min_mem: MIN_MEMORY });
+            return Err(KeyError::KdfTooWeak {
+                log_n: self.log_n,
+                r: self.r,
+                min_log_n: MIN_LOG_N,
+                min_mem: MIN_MEMORY,
+            });
         }
         match self.memory() {
             Some(m) if m <= MAX_MEMORY && self.log_n <= MAX_LOG_N && self.p <= MAX_P => Ok(()),

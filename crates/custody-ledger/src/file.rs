@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 
 use crate::entry::{self, MAX_LINE};
 use crate::error::IoContext;
-use crate::verify::MAX_BACKWARDS_SECS;
 use crate::owner::{self, Repaired, MAX_FUTURE_SECS, MAX_SEQ};
+use crate::verify::MAX_BACKWARDS_SECS;
 use crate::{merkle, Hash, LedgerError, Problem, Signer};
 use custody_keys::PublicKey;
 
@@ -289,10 +289,11 @@ mod tests {
         let path = dir.path().join("l");
         let key = SecretKey::from_seed(KeyId([1; 8]), &[1; 32]);
         let t = DateTime::parse_from_rfc3339("2026-11-24T09:00:00+09:00").unwrap();
-        let line = entry::build_line(MAX_SEQ, &Hash::ZERO, &entry::format_time(&t), "k", key.key_id(), Map::new(), |m| {
-            key.sign(m)
-        })
-        .unwrap();
+        let line =
+            entry::build_line(MAX_SEQ, &Hash::ZERO, &entry::format_time(&t), "k", key.key_id(), Map::new(), |m| {
+                key.sign(m)
+            })
+            .unwrap();
         std::fs::write(&path, format!("{line}\n")).unwrap();
         let l = Ledger::open(&path).unwrap();
         match l.append("k", Map::new(), &key, t) {

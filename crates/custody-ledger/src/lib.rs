@@ -44,8 +44,8 @@ use custody_keys::{KeyId, PublicKey, SecretKey};
 pub use entry::{format_time, Entry, KEYS, MAX_LINE, MAX_SAFE_INTEGER, VERSION};
 pub use error::LedgerError;
 pub use file::{Appended, Ledger};
-pub use owner::{Repaired, MAX_FUTURE_SECS, MAX_SEQ};
 pub use hash::{BadHash, Hash, LeafHash};
+pub use owner::{Repaired, MAX_FUTURE_SECS, MAX_SEQ};
 pub use verify::{read_entries, verify, Problem, Verified, VerifyError, MAX_BACKWARDS_SECS};
 
 /// Who signs a new entry.

@@ -53,12 +53,10 @@ pub(crate) fn read_marker(ledger: &Path) -> Marker {
     }
     let parts: Vec<&str> = text.split_whitespace().collect();
     match parts.as_slice() {
-        ["custody-ledger-verified-v1", size, count, leaf] => {
-            match (size.parse(), count.parse(), leaf.parse()) {
-                (Ok(size), Ok(count), Ok(leaf)) => Marker { size, count, leaf },
-                _ => none,
-            }
-        }
+        ["custody-ledger-verified-v1", size, count, leaf] => match (size.parse(), count.parse(), leaf.parse()) {
+            (Ok(size), Ok(count), Ok(leaf)) => Marker { size, count, leaf },
+            _ => none,
+        },
         _ => none,
     }
 }

@@ -34,11 +34,7 @@ pub struct LedgerReport {
 pub fn verify_ledger(path: &Path, expected: Option<&PublicKey>) -> Result<LedgerReport, Error> {
     // O_NONBLOCK and a type check: a FIFO named as the ledger must not hang the verify.
     let open = || -> Result<BufReader<File>, Error> {
-        let f = File::options()
-            .read(true)
-            .custom_flags(libc_nonblock())
-            .open(path)
-            .map_err(Error::io(path))?;
+        let f = File::options().read(true).custom_flags(libc_nonblock()).open(path).map_err(Error::io(path))?;
         if !f.metadata().map_err(Error::io(path))?.is_file() {
             return Err(Error::InputFile { path: path.to_path_buf(), problem: custody_seal::FileProblem::NotRegular });
         }

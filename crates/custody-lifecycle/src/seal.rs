@@ -11,9 +11,9 @@ use custody_seal::{LabelInfo, ManifestMeta, PayloadId};
 use serde::Serialize;
 use serde_json::{json, Map};
 
+use crate::fsutil::write_atomic;
 use crate::fsutil::{is_within, parent_dir, resolve_lenient};
 use crate::media::on_separate_medium;
-use crate::fsutil::write_atomic;
 use crate::open::label_signature_path;
 use crate::{now, Error, Session};
 

@@ -62,9 +62,9 @@ pub use names::{check_rel_path, PathProblem, MANIFEST_NAME};
 pub use open::{
     decrypt_to, open, open_cancellable, sweep_stale_staging, Opened, MAX_HEADER_BYTES, MAX_WORK_FACTOR, STAGING_PREFIX,
 };
-pub use untrusted::{read_small_file, FileProblem, SmallFile};
 pub use scan::{scan, EntryKind, SourceEntry, SourceTree};
 pub use seal::{seal, ManifestMeta, SealOutcome, SCRYPT_WORK_FACTOR};
+pub use untrusted::{read_small_file, FileProblem, SmallFile};
 
 /// Entry points for the fuzz targets; not part of the API.
 #[doc(hidden)]

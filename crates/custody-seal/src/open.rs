@@ -198,11 +198,14 @@ pub fn decrypt_to<W: Write>(payload: &Path, passphrase: &SecretString, mut out: 
 /// a regular file: a device named as the payload would otherwise stream forever.
 fn open_payload(payload: &Path) -> Result<File, OpenError> {
     use std::os::unix::fs::OpenOptionsExt;
-    let f = File::options()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(payload)
-        .map_err(|e| if e.raw_os_error() == Some(libc::ELOOP) { OpenError::NotAnAgeFile } else { OpenError::io(payload)(e) })?;
+    let f =
+        File::options().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(payload).map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                OpenError::NotAnAgeFile
+            } else {
+                OpenError::io(payload)(e)
+            }
+        })?;
     if !f.metadata().map_err(OpenError::io(payload))?.is_file() {
         return Err(OpenError::NotAnAgeFile);
     }

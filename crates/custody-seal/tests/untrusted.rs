@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use chrono::DateTime;
 use common::*;
 use custody_seal::{
-    decrypt_to, open, scan, seal_to_media, sweep_stale_staging, Label, LabelProblem, Manifest, ManifestFile, OpenError,
-    OffenderReason, SealError, UnsafeReason, MAX_HEADER_BYTES, STAGING_PREFIX,
+    decrypt_to, open, scan, seal_to_media, sweep_stale_staging, Label, LabelProblem, Manifest, ManifestFile,
+    OffenderReason, OpenError, SealError, UnsafeReason, MAX_HEADER_BYTES, STAGING_PREFIX,
 };
 use sha2::{Digest, Sha256};
 use tar::{EntryType, Header};
@@ -99,7 +99,9 @@ fn another_recipient_beside_scrypt_is_not_a_passphrase_payload() {
     let good = age_wrap(&archive(&[("a.txt", b"abc")], vec![]), PASS, 10);
     let text_end = good.windows(4).position(|w| w == b"\n-> ").unwrap() + 1;
     let mut bad = good[..text_end].to_vec();
-    bad.extend_from_slice(b"-> X25519 TEiF0ypqr+bpvcqXNyCVJpL7OuwPdVwPL7KQEbFDOCc\nEmECAEcKN+n/Vs9SbWiV+Hu0r+E8R77DdWYyd83nw7U\n");
+    bad.extend_from_slice(
+        b"-> X25519 TEiF0ypqr+bpvcqXNyCVJpL7OuwPdVwPL7KQEbFDOCc\nEmECAEcKN+n/Vs9SbWiV+Hu0r+E8R77DdWYyd83nw7U\n",
+    );
     bad.extend_from_slice(&good[text_end..]);
     let (r, _t) = open_bytes(&bad);
     assert!(matches!(r, Err(OpenError::NotPassphraseEncrypted)), "{r:?}");
@@ -142,7 +144,9 @@ fn a_manifest_is_bounded_and_its_errors_never_echo_a_huge_value() {
     let huge = vec!["\u{7}".repeat(1 << 20)];
     let (r, _t) = open_bytes(&age_wrap(&archive(&[], huge), PASS, 10));
     match r {
-        Err(e @ OpenError::ManifestInvalid { .. }) => assert!(e.to_string().len() < 1000, "{} bytes", e.to_string().len()),
+        Err(e @ OpenError::ManifestInvalid { .. }) => {
+            assert!(e.to_string().len() < 1000, "{} bytes", e.to_string().len())
+        }
         r => panic!("{r:?}"),
     }
 }
