@@ -109,7 +109,9 @@ impl Home {
         fs::set_permissions(root, fs::Permissions::from_mode(0o700)).map_err(Error::io(root))?;
         // Leftovers of an init that died before person.json: no entry in them was ever
         // used, so starting over loses nothing.
-        for leftover in [PUBLIC, SECRET, LEDGER] {
+        // The verified-prefix marker too: one left from an earlier ledger at this path
+        // would not match the new ledger and stop every append.
+        for leftover in [PUBLIC, SECRET, LEDGER, "ledger.jsonl.verified"] {
             let p = root.join(leftover);
             if p.exists() {
                 fs::remove_file(&p).map_err(Error::io(&p))?;
