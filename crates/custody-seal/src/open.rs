@@ -627,3 +627,40 @@ impl Drop for Staging {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn header(types: &[String]) -> Vec<u8> {
+        let mut h = b"age-encryption.org/v1\n".to_vec();
+        for t in types {
+            h.extend_from_slice(format!("-> {t} arg\nYm9keQ\n").as_bytes());
+        }
+        h.extend_from_slice(b"--- bWFj\n");
+        h
+    }
+
+    proptest! {
+        /// Only headers whose every stanza is scrypt pass as passphrase headers; any
+        /// other type beside them is reported as such, never as corruption.
+        #[test]
+        fn stanza_types_are_classified(types in prop::collection::vec(prop_oneof![
+            Just("scrypt".to_owned()), Just("X25519".to_owned()), "[a-z0-9]{1,8}"], 1..6)) {
+            let want = if types.iter().all(|t| t == "scrypt") { HeaderScan::Scrypt } else { HeaderScan::OtherRecipients };
+            prop_assert_eq!(scan_header(&header(&types), false), want);
+        }
+
+        /// Without an end line within the bound, a full buffer is too large and a
+        /// short one is left to age; never a panic.
+        #[test]
+        fn no_end_line_means_too_large_or_unparsed(body in prop::collection::vec(any::<u8>(), 0..2048)) {
+            let cleaned: Vec<u8> = body.iter().map(|&b| if b == b'-' { b'x' } else { b }).collect();
+            let got = scan_header(&cleaned, true);
+            prop_assert_eq!(got, HeaderScan::TooLarge);
+            let got = scan_header(&cleaned, false);
+            prop_assert_eq!(got, HeaderScan::Unparsed);
+        }
+    }
+}
