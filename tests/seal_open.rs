@@ -85,7 +85,7 @@ fn r01_seal_then_open_round_trips_the_tree_into_an_owner_only_folder() {
     assert!(s.payload.starts_with(p.path("media")) && s.payload.extension().unwrap() == "age");
     assert!(s.label.exists());
     let media_files = list_tree(&p.path("media"));
-    assert_eq!(media_files.len(), 2, "only the payload and its label on the media: {media_files:?}");
+    assert_eq!(media_files.len(), 3, "only the payload, its label and its signature on the media: {media_files:?}");
     assert!(!fs::read_to_string(&s.label).unwrap().contains("山田太郎"), "no personal data on the label");
 
     let dest = p.path("work");
@@ -375,7 +375,9 @@ fn open_refuses_a_truncated_or_corrupted_payload_and_leaves_nothing() {
             b
         }),
     ] {
-        let payload = p.path(&format!("{name}.age"));
+        // In a folder of its own: a work folder beside the payload is refused.
+        fs::create_dir_all(p.path("damaged")).unwrap();
+        let payload = p.path(&format!("damaged/{name}.age"));
         fs::write(&payload, &damaged).unwrap();
         let dest = p.path(&format!("work-{name}"));
         let out = open(&p, &payload, &dest, &s.notice);

@@ -88,6 +88,8 @@ fn a_wrong_key_passphrase_stops_the_wipe_before_anything_is_touched() {
         .collect();
     let wrong = p.path("wrong-pass.txt");
     fs::write(&wrong, "not the key passphrase\n").unwrap();
+    // Owner-only, like any key passphrase file: others-readable ones are refused.
+    fs::set_permissions(&wrong, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let out =
         p.cmd().args(["--json", "wipe", "--yes", "--key-passphrase-file"]).arg(&wrong).arg(&work).output().unwrap();
     assert_exit(&out, 4);

@@ -119,6 +119,10 @@ pub struct OpenArgs {
     /// Read the passphrase from this file (or the .txt notice) instead of prompting.
     #[arg(long, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
+    /// The sender's public key (minisign .pub): the label's signature must verify with it
+    /// before anything is decrypted. Repeat for several senders.
+    #[arg(long, value_name = "KEY.pub")]
+    pub trust: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,6 +135,8 @@ pub enum LedgerCommand {
         #[arg(long, value_name = "PUBKEY")]
         key: Option<PathBuf>,
     },
+    /// Move a torn last line (left by a crash mid-append) aside and record that in the ledger.
+    Repair,
 }
 
 #[derive(Debug, Args)]

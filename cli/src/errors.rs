@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::exit::Exit;
 use crate::liberrors;
-use crate::output::Output;
+use crate::output::{esc, Output};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -37,13 +37,16 @@ pub enum CliError {
     BadMethod { given: String },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    /// `ledger verify` without `--key`: the chain holds, the owner is unconfirmed.
+    #[error("the owner of the ledger {path} is unconfirmed")]
+    LedgerOwnerUnconfirmed { path: PathBuf, owner: String },
 }
 
 impl CliError {
     /// True for outcomes reported after the command printed its result (with the
     /// record of what was done); the JSON result already carries the outcome.
     pub fn result_already_printed(&self) -> bool {
-        matches!(self, CliError::WipePartial { .. } | CliError::Interrupted)
+        matches!(self, CliError::WipePartial { .. } | CliError::Interrupted | CliError::LedgerOwnerUnconfirmed { .. })
     }
 }
 
@@ -63,16 +66,22 @@ impl Rendered {
                 json!({"ok": false, "error": {"code": self.code, "exit": self.exit as u8, "message": self.message, "hint": self.hint}}),
             );
         } else {
-            eprintln!("{}: {}", out.t("error-prefix"), self.message);
+            out.err_line(&format!("{}: {}", out.t("error-prefix"), self.message));
             if let Some(h) = &self.hint {
-                eprintln!("{}: {}", out.t("hint-prefix"), h);
+                out.err_line(&format!("{}: {}", out.t("hint-prefix"), h));
             }
         }
     }
 }
 
+/// A path, escaped: it may come from a payload, a source tree or a ledger.
 fn p(path: &std::path::Path) -> FluentValue<'static> {
-    FluentValue::from(path.display().to_string())
+    FluentValue::from(esc(&path.display().to_string()))
+}
+
+/// A value from outside (an entry name, a parser's detail), escaped and cut short.
+fn ext(v: impl ToString) -> FluentValue<'static> {
+    FluentValue::from(esc(&v.to_string()))
 }
 
 fn s(v: impl ToString) -> FluentValue<'static> {
@@ -116,6 +125,7 @@ fn label_problem(out: &Output, reason: &custody_seal::LabelProblem) -> String {
         }
         P::UnsupportedFormat { v, format } => out.ta("label-problem-format", &[("v", s(v)), ("format", s(format))]),
         P::NotCanonical => out.t("label-problem-not-canonical"),
+        P::NotARegularFile => out.t("hostile-label-not-a-file"),
         P::FieldNotOneLine { field } => out.ta("label-problem-field", &[("field", s(field))]),
     }
 }
@@ -165,6 +175,12 @@ pub fn render(e: &CliError, out: &Output) -> Rendered {
         }
         CliError::BadMethod { given } => r(out, "bad-method", Exit::Usage, &[("given", s(given))]),
         CliError::Io { path, source } => io(out, path, source),
+        CliError::LedgerOwnerUnconfirmed { path, owner } => r(
+            out,
+            "ledger-owner-unconfirmed",
+            Exit::LedgerOwnerUnconfirmed,
+            &[("path", p(path)), ("owner", ext(owner))],
+        ),
     }
 }
 
@@ -204,6 +220,41 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
             )
         }
         L::RecordExists { path } => r(out, "wipe-record-exists", Exit::InputRefused, &[("path", p(path))]),
+        L::InputFile { path, problem } => {
+            let (code, max) = match problem {
+                custody_seal::FileProblem::TooLarge { max } => ("input-too-large", *max),
+                _ => ("input-not-a-file", 0),
+            };
+            r(out, code, Exit::InputRefused, &[("path", p(path)), ("max", s(human_bytes(max)))])
+        }
+        L::KeyPassphraseFileExposed { path, mode } => r(
+            out,
+            "key-passphrase-file-exposed",
+            Exit::Passphrase,
+            &[("path", p(path)), ("mode", s(format!("{mode:04o}")))],
+        ),
+        L::SourceContainsHome { src, home } => {
+            r(out, "source-contains-home", Exit::InputRefused, &[("path", p(src)), ("home", p(home))])
+        }
+        L::NoticeFolderMissing { path } => r(out, "notice-folder-missing", Exit::InputRefused, &[("path", p(path))]),
+        L::DestOnMedia { dest, why } => {
+            let code = match why {
+                custody_lifecycle::DestProblem::PayloadFolder => "dest-in-payload-folder",
+                custody_lifecycle::DestProblem::PayloadMedium => "dest-on-payload-medium",
+                custody_lifecycle::DestProblem::Removable => "dest-removable",
+            };
+            r(out, code, Exit::InputRefused, &[("path", p(dest))])
+        }
+        L::LabelMissing { payload } => r(out, "label-missing", Exit::Integrity, &[("path", p(payload))]),
+        L::LabelUnsigned { label, sig } => {
+            r(out, "label-unsigned", Exit::Integrity, &[("path", p(label)), ("sig", p(sig))])
+        }
+        L::LabelSignatureInvalid { sig, detail } => {
+            r(out, "label-signature-invalid", Exit::Integrity, &[("path", p(sig)), ("detail", ext(detail))])
+        }
+        L::LabelSignerMismatch { sealed_by, signer } => {
+            r(out, "label-signer-mismatch", Exit::Integrity, &[("sealed_by", ext(sealed_by)), ("signer", ext(signer))])
+        }
         L::LedgerOwnerMismatch { path, expected, found } => r(
             out,
             "ledger-owner",
@@ -225,7 +276,7 @@ fn render_seal(e: &SealError, out: &Output) -> Rendered {
         SealError::Refused { offenders } => {
             let list: Vec<String> = offenders
                 .iter()
-                .map(|o| format!("  {} ({})", o.path.display(), out.t(offender_id(&o.reason))))
+                .map(|o| format!("  {} ({})", esc(&o.path.display().to_string()), out.t(offender_id(&o.reason))))
                 .collect();
             r(out, "source-refused", Exit::InputRefused, &[("count", s(offenders.len())), ("list", s(list.join("\n")))])
         }
@@ -233,7 +284,7 @@ fn render_seal(e: &SealError, out: &Output) -> Rendered {
             r(out, "source-not-a-folder", Exit::InputRefused, &[("path", p(path))])
         }
         SealError::InvalidCategory { category } => {
-            r(out, "invalid-category", Exit::InputRefused, &[("category", s(category))])
+            r(out, "invalid-category", Exit::InputRefused, &[("category", ext(category))])
         }
         SealError::InvalidLabelField { field } => r(out, "invalid-field", Exit::InputRefused, &[("field", s(field))]),
         SealError::AlreadyExists { path } => r(out, "payload-exists", Exit::Destination, &[("path", p(path))]),
@@ -260,16 +311,21 @@ fn render_open(e: &OpenError, out: &Output) -> Rendered {
         OpenError::DestNotEmpty { dest } => r(out, "dest-not-empty", Exit::Destination, &[("path", p(dest))]),
         OpenError::LabelMismatch { field } => r(out, "label-mismatch", Exit::Integrity, &[("field", s(field))]),
         OpenError::UnsafeEntry { entry, reason } => {
-            r(out, "unsafe-entry", Exit::Integrity, &[("entry", s(entry)), ("detail", s(out.t(unsafe_id(reason))))])
+            r(out, "unsafe-entry", Exit::Integrity, &[("entry", ext(entry)), ("detail", s(out.t(unsafe_id(reason))))])
         }
-        OpenError::ManifestMismatch { path, what } => {
-            r(out, "manifest-mismatch", Exit::Integrity, &[("entry", s(path)), ("detail", s(out.t(mismatch_id(what))))])
-        }
+        OpenError::ManifestMismatch { path, what } => r(
+            out,
+            "manifest-mismatch",
+            Exit::Integrity,
+            &[("entry", ext(path)), ("detail", s(out.t(mismatch_id(what))))],
+        ),
         OpenError::Truncated => r(out, "payload-truncated", Exit::Integrity, &[]),
         OpenError::Corrupted { .. } => r(out, "payload-corrupted", Exit::Integrity, &[]),
         OpenError::NotAnAgeFile => r(out, "not-a-payload", Exit::Integrity, &[]),
         OpenError::NotPassphraseEncrypted => r(out, "not-passphrase-payload", Exit::Integrity, &[]),
         OpenError::WorkFactorTooHigh { .. } => r(out, "work-factor", Exit::Integrity, &[]),
+        OpenError::HeaderTooLarge { max } => r(out, "header-too-large", Exit::Integrity, &[("max", s(max))]),
+        OpenError::Interrupted => r(out, "open-interrupted", Exit::Interrupted, &[]),
         OpenError::Io { path, source } => io(out, path, source),
         other => liberrors::open(other, out),
     }
@@ -381,6 +437,7 @@ mod tests {
             include_str!("cmd/ledger.rs"),
             include_str!("cmd/demo.rs"),
             include_str!("secret.rs"),
+            include_str!("output.rs"),
         ];
         let mut ids = vec![];
         for src in sources {
@@ -413,6 +470,8 @@ mod tests {
                     "init-",
                     "ledger-",
                     "key-",
+                    "hostile-",
+                    "repair-",
                 ];
                 if known.iter().any(|p| piece.starts_with(p))
                     && piece.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')

@@ -31,6 +31,12 @@ pub enum Exit {
     Declined = 11,
     /// Reading or writing a file failed.
     Io = 12,
+    /// The ledger's chain and signatures hold, but its owner's key was taken from the
+    /// ledger itself: who wrote it is unconfirmed (`ledger verify` without `--key`).
+    LedgerOwnerUnconfirmed = 13,
+    /// The ledger's data is damaged: a torn tail, a tail that is forged, foreign or
+    /// from the far future, or a full ledger. Nothing was appended.
+    LedgerDamaged = 14,
 }
 
 impl From<Exit> for ExitCode {

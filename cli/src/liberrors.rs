@@ -35,6 +35,7 @@ pub fn keys(e: &KeyError, out: &Output) -> Rendered {
         }
         KeyError::NotEncrypted => r(out, "key-not-encrypted", Exit::Integrity, &[]),
         KeyError::KdfTooExpensive { .. } => r(out, "key-kdf-too-expensive", Exit::Integrity, &[]),
+        KeyError::KdfTooWeak { .. } => r(out, "key-kdf", Exit::Home, &[("detail", s(e))]),
         KeyError::KeyIdMismatch { expected, found } => {
             r(out, "key-id-mismatch", Exit::Integrity, &[("expected", s(expected)), ("found", s(found))])
         }
@@ -51,12 +52,22 @@ pub fn ledger(e: &LedgerError, out: &Output) -> Rendered {
         E::Io { path, source } => crate::errors::io(out, path, source),
         E::AlreadyExists { path } => r(out, "ledger-exists", Exit::Home, &[("path", p(path))]),
         E::NotAFile { path } => r(out, "ledger-not-a-file", Exit::Home, &[("path", p(path))]),
-        E::TornTail { path, line, problem, .. } => r(
+        // Data damage found before an append: exit 14, each with its own next step.
+        E::TornTail { path, line, .. } => r(out, "ledger-torn", Exit::LedgerDamaged, &[("path", p(path)), ("line", s(line))]),
+        E::TailRefused { path, line, problem } => r(
             out,
-            "ledger-torn-tail",
-            Exit::Integrity,
+            "ledger-tail-refused",
+            Exit::LedgerDamaged,
             &[("path", p(path)), ("line", s(line)), ("detail", s(problem_text(out, problem)))],
         ),
+        E::PrefixChanged { path, .. } => r(out, "ledger-prefix-changed", Exit::LedgerDamaged, &[("path", p(path))]),
+        E::TailInFuture { path, tail_time, time } => r(
+            out,
+            "ledger-time-future",
+            Exit::LedgerDamaged,
+            &[("path", p(path)), ("tail", s(crate::output::esc(&tail_time.to_string()))), ("now", s(time))],
+        ),
+        E::SeqLimit { path, max } => r(out, "ledger-full", Exit::LedgerDamaged, &[("path", p(path)), ("max", s(max))]),
         E::BadKind { kind } => r(out, "ledger-bad-entry", Exit::Internal, &[("detail", s(kind))]),
         E::BadNumber { pointer } => r(out, "ledger-bad-entry", Exit::Internal, &[("detail", s(pointer))]),
         E::Serialise => r(out, "ledger-bad-entry", Exit::Internal, &[("detail", s(""))]),
@@ -64,7 +75,7 @@ pub fn ledger(e: &LedgerError, out: &Output) -> Rendered {
             r(out, "ledger-line-too-long", Exit::InputRefused, &[("len", s(len)), ("max", s(max))])
         }
         E::TimeWentBackwards { previous, time } => {
-            r(out, "ledger-clock", Exit::Integrity, &[("previous", s(previous)), ("time", s(time))])
+            r(out, "ledger-time-backwards", Exit::LedgerDamaged, &[("tail", s(previous)), ("now", s(time))])
         }
         E::ShortWrite { path, .. } => r(out, "ledger-short-write", Exit::Io, &[("path", p(path))]),
         E::ProofIndex { index, size } => {

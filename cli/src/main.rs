@@ -38,11 +38,14 @@ fn main() -> ExitCode {
     };
     let out = Output::new(l, cli.json, cli.quiet);
     match cmd::run(&cli, &out) {
+        // The work is done, but whoever asked never got the result.
+        Ok(()) if out.result_lost() => Exit::Io.into(),
         Ok(()) => Exit::Ok.into(),
         Err(e) => {
             let rendered = errors::render(&e, &out);
             // With --json a command whose result was already printed (a wipe that
-            // ended partly failed) must not print a second document.
+            // ended partly failed, a ledger whose owner is unconfirmed) must not
+            // print a second document.
             if !(out.json && e.result_already_printed()) {
                 rendered.print(&out);
             }

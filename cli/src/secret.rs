@@ -19,12 +19,7 @@ fn can_prompt() -> bool {
 }
 
 fn read_secret_file(path: &Path) -> Result<SecretString, CliError> {
-    let text =
-        Zeroizing::new(std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.into(), source })?);
-    // Only the line ending is trimmed: spaces may be part of a key passphrase.
-    let line = text.strip_suffix('\n').unwrap_or(&text);
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    Ok(SecretString::from(line.to_string()))
+    Ok(custody_lifecycle::read_key_passphrase_file(path)?)
 }
 
 /// The key passphrase: `--key-passphrase-file`, else the file named by
@@ -68,7 +63,7 @@ pub fn payload_passphrase(out: &Output, file: Option<&Path>) -> Result<Passphras
             Ok(p) => return Ok(p),
             Err(e) if attempts < 2 => {
                 attempts += 1;
-                eprintln!("{}", crate::errors::passphrase_problem(out, &e));
+                out.err_line(&crate::errors::passphrase_problem(out, &e));
             }
             Err(e) => return Err(CliError::from(custody_lifecycle::Error::from(e))),
         }

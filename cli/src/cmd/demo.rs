@@ -38,7 +38,7 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
     };
     let step = |n: u32, id: &str| {
         if out.narrates() {
-            eprintln!();
+            out.err_line("");
         }
         out.say("demo-step", &[("n", n.into()), ("text", out.t(id).into())]);
     };
@@ -109,7 +109,13 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
     let work = root.join("contractor-work");
     let opened = open_delivery(
         &contractor_session,
-        &OpenRequest { payload: sealed.payload_path.clone(), dest: work.clone(), passphrase: &passphrase },
+        &OpenRequest {
+            payload: sealed.payload_path.clone(),
+            dest: work.clone(),
+            passphrase: &passphrase,
+            trusted: std::slice::from_ref(ward.public_key()),
+            cancel: None,
+        },
         &|_, _| {},
     )?;
     drop(passphrase);
@@ -160,7 +166,7 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
     }
     let left = remaining(&[&work, &sealed.payload_path, &sealed.label_path]);
     if out.narrates() {
-        eprintln!();
+        out.err_line("");
     }
     out.say("demo-done", &[]);
     if a.keep.is_some() {

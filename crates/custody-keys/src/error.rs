@@ -23,6 +23,9 @@ pub enum KeyError {
         "secret key KDF cost too high: N=2^{log_n}, r={r}, p={p} (limit N=2^{max_log_n}, {max_mem} bytes, p<={max_p})"
     )]
     KdfTooExpensive { log_n: u32, r: u32, p: u32, max_log_n: u32, max_mem: u64, max_p: u32 },
+    /// The secret key's scrypt cost is below the documented minimum (docs/keys.md).
+    #[error("secret key KDF cost too low: N=2^{log_n}, r={r} (minimum N=2^{min_log_n}, {min_mem} bytes)")]
+    KdfTooWeak { log_n: u32, r: u32, min_log_n: u32, min_mem: u64 },
     /// The signature was made by another key than the one we verify with.
     #[error("signature was made by key {found}, expected key {expected}")]
     KeyIdMismatch { expected: KeyId, found: KeyId },

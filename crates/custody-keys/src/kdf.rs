@@ -26,6 +26,12 @@ pub const MAX_LOG_N: u32 = 22;
 pub const MAX_MEMORY: u64 = 1 << 30;
 pub const MAX_P: u32 = 8;
 
+/// Refuse, on read and write, anything below these: a key file whose KDF costs almost
+/// nothing protects the secret key with almost nothing. N=2^14, r=8 (16 MiB) is
+/// libsodium's "interactive" level, the cheapest minisign's library offers.
+pub const MIN_LOG_N: u32 = 14;
+pub const MIN_MEMORY: u64 = 16 << 20;
+
 /// scrypt parameters as libsodium derives them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ScryptParams {
@@ -80,6 +86,14 @@ impl ScryptParams {
         if self.p == 0 {
             return Err(KeyError::Malformed { what: "KDF limits give p=0" });
         }
+        if self.log_n < MIN_LOG_N || self.memory().is_some_and(|m| m < MIN_MEMORY) {
+            return Err(KeyError::KdfTooWeak {
+                log_n: self.log_n,
+                r: self.r,
+                min_log_n: MIN_LOG_N,
+                min_mem: MIN_MEMORY,
+            });
+        }
         match self.memory() {
             Some(m) if m <= MAX_MEMORY && self.log_n <= MAX_LOG_N && self.p <= MAX_P => Ok(()),
             _ => Err(too_much),
@@ -119,6 +133,15 @@ mod tests {
         assert_eq!(pickparams(1 << 23, 1 << 40).log_n, 18);
         // tiny values are clamped to opslimit 32768
         assert_eq!(pickparams(0, 0).log_n, 1);
+    }
+
+    #[test]
+    fn keys_below_the_documented_minimum_are_refused() {
+        let mut out = [0u8; 8];
+        let weak = KdfLimits { opslimit: 32768, memlimit: 1 << 20 };
+        assert!(matches!(derive(b"x", &[0; 32], weak, &mut out), Err(KeyError::KdfTooWeak { .. })));
+        let interactive = KdfLimits { opslimit: 524_288, memlimit: 16_777_216 };
+        assert!(derive(b"x", &[0; 32], interactive, &mut out).is_ok());
     }
 
     #[test]

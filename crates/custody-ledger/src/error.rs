@@ -17,6 +17,22 @@ pub enum LedgerError {
     /// repaired automatically: someone has to look at what happened.
     #[error("{path}: the last line (line {line}, byte offset {offset}) is damaged: {problem}; nothing was appended")]
     TornTail { path: PathBuf, line: u64, offset: u64, problem: Problem },
+    /// A line the new entry would chain to (or one before it, since the last verified
+    /// prefix) is not the owner's: forged, foreign or damaged. Nothing was appended.
+    #[error("{path}: line {line} cannot be extended: {problem}; nothing was appended")]
+    TailRefused { path: PathBuf, line: u64, problem: Problem },
+    /// The ledger is shorter than, or differs within, the prefix verified before.
+    #[error("{path}: the ledger changed within the part verified before ({verified} bytes; now {size} bytes)")]
+    PrefixChanged { path: PathBuf, verified: u64, size: u64 },
+    /// The last entry's time lies more than a day after the new entry's.
+    #[error("{path}: the last entry's time {tail_time} is far after now ({time})")]
+    TailInFuture { path: PathBuf, tail_time: String, time: String },
+    /// The next `seq` would exceed the documented limit.
+    #[error("{path}: the ledger is full (seq limit {max})")]
+    SeqLimit { path: PathBuf, max: u64 },
+    /// [`crate::Ledger::append_as_owner`] was given a signer that is not the owner.
+    #[error("key {signer} is not the ledger owner {owner}")]
+    NotOwner { signer: custody_keys::KeyId, owner: custody_keys::KeyId },
     #[error("kind {kind:?} must be 1–64 characters of [a-z0-9-]")]
     BadKind { kind: String },
     #[error("body number at {pointer:?} is not an integer within ±(2^53−1)")]

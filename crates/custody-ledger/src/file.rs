@@ -9,8 +9,10 @@ use serde_json::{Map, Value};
 
 use crate::entry::{self, MAX_LINE};
 use crate::error::IoContext;
+use crate::owner::{self, Repaired, MAX_FUTURE_SECS, MAX_SEQ};
 use crate::verify::MAX_BACKWARDS_SECS;
 use crate::{merkle, Hash, LedgerError, Problem, Signer};
+use custody_keys::PublicKey;
 
 /// A ledger file. Holds only the path: every append opens its own descriptor, because
 /// `flock` excludes open file descriptions, not threads sharing one.
@@ -84,6 +86,56 @@ impl Ledger {
         signer: &dyn Signer,
         time: DateTime<FixedOffset>,
     ) -> Result<Appended, LedgerError> {
+        self.append_inner(kind, body, signer, time, None)
+    }
+
+    /// As [`Self::append`], for a ledger that only `owner` writes (a custody home's):
+    /// before chaining to the tail, every line not yet vouched for by the
+    /// verified-prefix marker is checked (parse, `seq`, `prev`, actor = `owner`,
+    /// signature), so an append never extends a forged, foreign or damaged tail. The
+    /// marker then moves to the new line, keeping the check O(1) per append.
+    pub fn append_as_owner(
+        &self,
+        kind: &str,
+        body: Map<String, Value>,
+        signer: &dyn Signer,
+        owner: &PublicKey,
+        time: DateTime<FixedOffset>,
+    ) -> Result<Appended, LedgerError> {
+        if signer.key_id() != owner.key_id() {
+            return Err(LedgerError::NotOwner { signer: signer.key_id(), owner: owner.key_id() });
+        }
+        self.append_inner(kind, body, signer, time, Some(owner))
+    }
+
+    /// Moves a torn tail (an incomplete or unparsable last line, left by a crash
+    /// mid-append) into a file beside the ledger and cuts it off, under the lock.
+    /// Nothing is deleted: the bytes are kept for whoever investigates. `None` when the
+    /// last line is whole. The caller records the repair as a signed entry.
+    pub fn repair_torn_tail(&self) -> Result<Option<Repaired>, LedgerError> {
+        let path = &self.path;
+        let mut file = OpenOptions::new().read(true).write(true).open(path).at(path)?;
+        fs4::FileExt::lock(&file).at(path)?;
+        match owner::find_torn_tail(&mut file, path)? {
+            None => Ok(None),
+            Some((offset, _)) if owner::read_marker(path).size > offset => {
+                // A crash tears only the line being appended, which lies beyond the
+                // verified prefix: damage inside it is not a torn write.
+                let size = file.metadata().at(path)?.len();
+                Err(LedgerError::PrefixChanged { path: path.clone(), verified: owner::read_marker(path).size, size })
+            }
+            Some((offset, line)) => owner::move_aside(&mut file, path, offset, line).map(Some),
+        }
+    }
+
+    fn append_inner(
+        &self,
+        kind: &str,
+        body: Map<String, Value>,
+        signer: &dyn Signer,
+        time: DateTime<FixedOffset>,
+        owner: Option<&PublicKey>,
+    ) -> Result<Appended, LedgerError> {
         entry::check_kind(kind).map_err(|_| LedgerError::BadKind { kind: kind.to_owned() })?;
         let body_value = Value::Object(body);
         let mut ptr = String::new();
@@ -99,12 +151,28 @@ impl Ledger {
         fs4::FileExt::lock(&file).at(path)?;
 
         let tail = read_tail(&mut file, path)?;
+        let checked = match owner {
+            Some(o) => {
+                let len = file.metadata().at(path)?.len();
+                Some(owner::check_owner_tail(&mut file, path, len, o)?)
+            }
+            None => None,
+        };
         let (seq, prev) = match &tail {
             None => (0, Hash::ZERO),
+            Some(t) if t.seq >= MAX_SEQ => return Err(LedgerError::SeqLimit { path: path.clone(), max: MAX_SEQ }),
             Some(t) => (t.seq + 1, t.leaf),
         };
         if let Some(t) = &tail {
-            if (time - t.time).num_seconds() < -MAX_BACKWARDS_SECS {
+            let ahead = (t.time - time).num_seconds();
+            if ahead > MAX_FUTURE_SECS {
+                return Err(LedgerError::TailInFuture {
+                    path: path.clone(),
+                    tail_time: entry::format_time(&t.time),
+                    time: time_text,
+                });
+            }
+            if ahead > MAX_BACKWARDS_SECS {
                 return Err(LedgerError::TimeWentBackwards { previous: entry::format_time(&t.time), time: time_text });
             }
         }
@@ -125,7 +193,12 @@ impl Ledger {
         }
         // fdatasync also makes the new size durable, which is all an append changes.
         file.sync_data().at(path)?;
-        Ok(Appended { seq, leaf: merkle::leaf_hash(line.as_bytes()), line })
+        let leaf = merkle::leaf_hash(line.as_bytes());
+        if let Some(c) = checked {
+            let m = owner::Marker { size: c.marker.size + out.len() as u64, count: seq + 1, leaf };
+            owner::write_marker(path, &m);
+        }
+        Ok(Appended { seq, leaf, line })
     }
 }
 
@@ -202,4 +275,30 @@ fn line_number_at(file: &mut File, path: &Path, offset: u64) -> Result<u64, Ledg
         r.consume(n);
     }
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use custody_keys::{KeyId, SecretKey};
+
+    /// A ledger whose last line has the highest seq takes no further entry.
+    #[test]
+    fn seq_never_exceeds_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l");
+        let key = SecretKey::from_seed(KeyId([1; 8]), &[1; 32]);
+        let t = DateTime::parse_from_rfc3339("2026-11-24T09:00:00+09:00").unwrap();
+        let line =
+            entry::build_line(MAX_SEQ, &Hash::ZERO, &entry::format_time(&t), "k", key.key_id(), Map::new(), |m| {
+                key.sign(m)
+            })
+            .unwrap();
+        std::fs::write(&path, format!("{line}\n")).unwrap();
+        let l = Ledger::open(&path).unwrap();
+        match l.append("k", Map::new(), &key, t) {
+            Err(LedgerError::SeqLimit { max, .. }) => assert_eq!(max, MAX_SEQ),
+            r => panic!("{r:?}"),
+        }
+    }
 }

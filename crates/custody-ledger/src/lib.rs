@@ -33,6 +33,7 @@ mod error;
 mod file;
 mod hash;
 pub mod merkle;
+mod owner;
 mod strict_json;
 mod verify;
 
@@ -44,6 +45,7 @@ pub use entry::{format_time, Entry, KEYS, MAX_LINE, MAX_SAFE_INTEGER, VERSION};
 pub use error::LedgerError;
 pub use file::{Appended, Ledger};
 pub use hash::{BadHash, Hash, LeafHash};
+pub use owner::{Repaired, MAX_FUTURE_SECS, MAX_SEQ};
 pub use verify::{read_entries, verify, Problem, Verified, VerifyError, MAX_BACKWARDS_SECS};
 
 /// Who signs a new entry.

@@ -47,6 +47,56 @@ pub enum Error {
     Wipe(#[from] custody_wipe::WipeError),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    /// A file named by the person or found on the media that is not a small regular
+    /// file (a FIFO, a device, a symlink, or larger than its bound).
+    #[error("{path}: {problem}")]
+    InputFile { path: PathBuf, problem: custody_seal::FileProblem },
+    /// The key passphrase file can be read by other users (as ssh refuses such keys).
+    #[error("the key passphrase file {path} can be read by others (mode {mode:o})")]
+    KeyPassphraseFileExposed { path: PathBuf, mode: u32 },
+    /// `seal` was asked to seal a folder that holds the custody home.
+    #[error("the source {src} contains the custody home {home}")]
+    SourceContainsHome { src: PathBuf, home: PathBuf },
+    /// The folder the notice is to be written into does not exist.
+    #[error("the folder {path} for the password notice does not exist")]
+    NoticeFolderMissing { path: PathBuf },
+    /// `open --dest` would write plaintext onto removable media, the medium holding the
+    /// payload, or the payload's own folder.
+    #[error("{dest} is on the media ({why})")]
+    DestOnMedia { dest: PathBuf, why: DestProblem },
+    /// A trusted key was given but the label has no signature beside it.
+    #[error("the label {label} has no signature {sig}")]
+    LabelUnsigned { label: PathBuf, sig: PathBuf },
+    /// A trusted key was given but there is no label beside the payload.
+    #[error("there is no label beside {payload}")]
+    LabelMissing { payload: PathBuf },
+    /// The label's signature is not by any trusted key, or does not verify.
+    #[error("the label signature {sig} does not verify with a trusted key: {detail}")]
+    LabelSignatureInvalid { sig: PathBuf, detail: String },
+    /// The label names another sealer than the key that signed it.
+    #[error("the label says it was sealed by {sealed_by} but is signed by {signer}")]
+    LabelSignerMismatch { sealed_by: String, signer: String },
+}
+
+/// Why `open --dest` is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DestProblem {
+    /// The destination is inside the folder that holds the payload.
+    PayloadFolder,
+    /// The destination is on the same medium as the payload (a USB stick).
+    PayloadMedium,
+    /// The destination is on a removable device.
+    Removable,
+}
+
+impl std::fmt::Display for DestProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DestProblem::PayloadFolder => "inside the payload's folder",
+            DestProblem::PayloadMedium => "on the medium that holds the payload",
+            DestProblem::Removable => "on a removable medium",
+        })
+    }
 }
 
 impl Error {

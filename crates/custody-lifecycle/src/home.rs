@@ -109,7 +109,9 @@ impl Home {
         fs::set_permissions(root, fs::Permissions::from_mode(0o700)).map_err(Error::io(root))?;
         // Leftovers of an init that died before person.json: no entry in them was ever
         // used, so starting over loses nothing.
-        for leftover in [PUBLIC, SECRET, LEDGER] {
+        // The verified-prefix marker too: one left from an earlier ledger at this path
+        // would not match the new ledger and stop every append.
+        for leftover in [PUBLIC, SECRET, LEDGER, "ledger.jsonl.verified"] {
             let p = root.join(leftover);
             if p.exists() {
                 fs::remove_file(&p).map_err(Error::io(&p))?;
@@ -236,7 +238,8 @@ impl Home {
 
 fn decrypt_secret(root: &Path, key_id: KeyId, key_passphrase: &SecretString) -> Result<SecretKey, Error> {
     let path = root.join(SECRET);
-    let text = zeroize::Zeroizing::new(fs::read_to_string(&path).map_err(Error::io(&path))?);
+    let file = crate::inputs::read_bounded(&path, crate::inputs::MAX_KEY_FILE)?;
+    let text = zeroize::Zeroizing::new(String::from_utf8_lossy(&file.bytes).into_owned());
     let secret = match SecretKey::from_encrypted_minisign(&text, key_passphrase) {
         Ok(s) => s,
         Err(custody_keys::KeyError::WrongPassphrase) => return Err(Error::WrongKeyPassphrase),
@@ -347,10 +350,11 @@ impl Session<'_> {
         self.home
     }
 
-    /// Appends one signed entry to the home ledger.
+    /// Appends one signed entry to the home ledger, after checking that the line it
+    /// chains to (and every line since the last check) is this home's own.
     pub fn record(&self, kind: &str, body: Map<String, Value>) -> Result<Appended, Error> {
         let ledger = Ledger::open(&self.home.ledger_path())?;
-        Ok(ledger.append(kind, body, self.signer(), now())?)
+        Ok(ledger.append_as_owner(kind, body, self.signer(), self.home.public_key(), now())?)
     }
 
     pub fn signer(&self) -> &dyn Signer {

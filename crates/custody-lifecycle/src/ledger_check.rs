@@ -4,12 +4,17 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::BufReader;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use custody_keys::{KeyId, PublicKey};
 use serde::Serialize;
 
 use crate::Error;
+
+fn libc_nonblock() -> i32 {
+    rustix::fs::OFlags::NONBLOCK.bits() as i32
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LedgerReport {
@@ -27,7 +32,14 @@ pub struct LedgerReport {
 /// Verifies `path`. The first entry (`init`) names the owner's public key; when
 /// `expected` is given, it must be that key.
 pub fn verify_ledger(path: &Path, expected: Option<&PublicKey>) -> Result<LedgerReport, Error> {
-    let open = || File::open(path).map(BufReader::new).map_err(Error::io(path));
+    // O_NONBLOCK and a type check: a FIFO named as the ledger must not hang the verify.
+    let open = || -> Result<BufReader<File>, Error> {
+        let f = File::options().read(true).custom_flags(libc_nonblock()).open(path).map_err(Error::io(path))?;
+        if !f.metadata().map_err(Error::io(path))?.is_file() {
+            return Err(Error::InputFile { path: path.to_path_buf(), problem: custody_seal::FileProblem::NotRegular });
+        }
+        Ok(BufReader::new(f))
+    };
     let owner = first_entry_key(open()?);
     if let (Some(exp), Some(found)) = (expected, owner.as_ref()) {
         if exp.key_id() != found.key_id() || exp.ed25519_bytes() != found.ed25519_bytes() {

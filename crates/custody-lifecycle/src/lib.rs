@@ -21,17 +21,26 @@
 mod error;
 mod fsutil;
 mod home;
+mod inputs;
 mod ledger_check;
 mod machine;
+mod media;
 mod open;
+mod repair;
 mod seal;
 mod wipe;
 
-pub use error::Error;
+pub use error::{DestProblem, Error};
 pub use home::{Home, PendingUnlock, Person, Role, Session, UnlockWatch};
+pub use inputs::{
+    read_key_passphrase_file, read_public_key_file, MAX_KEY_FILE, MAX_KEY_PASSPHRASE_FILE, MAX_PASSPHRASE_FILE,
+};
 pub use ledger_check::{verify_ledger, LedgerReport};
 pub use machine::Machine;
-pub use open::{open_delivery, read_passphrase_file, OpenReport, OpenRequest};
+pub use open::{
+    label_signature_path, open_delivery, read_passphrase_file, sweep_staging, OpenReport, OpenRequest, Sender,
+};
+pub use repair::{repair_ledger, LedgerRepair};
 pub use seal::{seal_delivery, SealReport, SealRequest};
 pub use wipe::{
     assurance_name, execute_wipe, execute_wipe_unlocking, outcome_name, plan_wipe, ItemProblem, PayloadRef, Planned,

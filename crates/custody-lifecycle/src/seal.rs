@@ -11,7 +11,10 @@ use custody_seal::{LabelInfo, ManifestMeta, PayloadId};
 use serde::Serialize;
 use serde_json::{json, Map};
 
+use crate::fsutil::write_atomic;
 use crate::fsutil::{is_within, parent_dir, resolve_lenient};
+use crate::media::on_separate_medium;
+use crate::open::label_signature_path;
 use crate::{now, Error, Session};
 
 /// What ward staff (or a contractor returning data, R8) asks for.
@@ -32,6 +35,8 @@ pub struct SealReport {
     pub payload_id: String,
     pub payload_path: PathBuf,
     pub label_path: PathBuf,
+    /// The label's detached minisign signature.
+    pub label_signature_path: PathBuf,
     pub notice_path: PathBuf,
     pub notice_id: String,
     pub fingerprint: String,
@@ -52,7 +57,12 @@ pub fn seal_delivery(
     progress: &dyn Fn(u64, u64),
 ) -> Result<SealReport, Error> {
     NoticeFormat::from_path(&req.notice_path).ok_or_else(|| Error::NoticeFormat { path: req.notice_path.clone() })?;
+    let notice_dir = parent_dir(&req.notice_path);
+    if !notice_dir.is_dir() {
+        return Err(Error::NoticeFolderMissing { path: notice_dir });
+    }
     check_notice_place(&req.notice_path, &req.media_dir)?;
+    check_source_outside_home(&req.src, session.home().root())?;
     let tree = custody_seal::scan(&req.src)?;
 
     let created = now();
@@ -93,10 +103,16 @@ pub fn seal_delivery(
         file_count: sealed.outcome.file_count,
         total_bytes: sealed.outcome.total_bytes,
     };
+    let sig_path = label_signature_path(&sealed.label_path);
     let undo_media = || {
         let _ = fs::remove_file(&sealed.payload_path);
         let _ = fs::remove_file(&sealed.label_path);
+        let _ = fs::remove_file(&sig_path);
     };
+    if let Err(e) = sign_label(session, &sealed.label, &sig_path) {
+        undo_media();
+        return Err(e);
+    }
     if let Err(e) = custody_notice::write_notice(&req.notice_path, &notice, &pass, req.lang) {
         undo_media();
         return Err(e.into());
@@ -131,6 +147,7 @@ pub fn seal_delivery(
         payload_id: label.payload_id.to_string(),
         payload_path: sealed.payload_path.clone(),
         label_path: sealed.label_path.clone(),
+        label_signature_path: sig_path.clone(),
         notice_path: req.notice_path.clone(),
         notice_id: notice_id.to_string(),
         fingerprint: label.fingerprint(),
@@ -141,6 +158,37 @@ pub fn seal_delivery(
         manifest_root: hex::encode(label.manifest_root),
         ledger_seq: appended.seq,
     })
+}
+
+/// The label's detached minisign signature, by the sealer's key: stock `minisign -V`
+/// verifies it, and `open --trust` checks it before decrypting. The trusted comment
+/// names the payload and the signer, so a signature cannot be moved to another label
+/// unnoticed even by someone who only reads the comment.
+fn sign_label(session: &Session<'_>, label: &custody_seal::Label, sig_path: &Path) -> Result<(), Error> {
+    let key_id = session.home().key_id();
+    let trusted = format!("custody label {} sealed_by {key_id}", label.payload_id);
+    let sig = session.secret_key().sign_minisign(&label.to_bytes()[..], &trusted, "custody label signature")?;
+    write_atomic(sig_path, sig.as_bytes(), 0o644, true)
+}
+
+/// Sealing the custody home would put the secret key and the ledger into the delivery.
+/// Compared by device and inode along the home's ancestors, so a symlinked or
+/// bind-mounted alias of the source is caught as well as a plain path.
+fn check_source_outside_home(src: &Path, home: &Path) -> Result<(), Error> {
+    let refuse = || Error::SourceContainsHome { src: src.to_path_buf(), home: home.to_path_buf() };
+    if is_within(home, src) {
+        return Err(refuse());
+    }
+    let Ok(s) = fs::metadata(src) else { return Ok(()) };
+    let Some(home_abs) = resolve_lenient(home) else { return Ok(()) };
+    for anc in home_abs.ancestors() {
+        if let Ok(m) = fs::metadata(anc) {
+            if m.dev() == s.dev() && m.ino() == s.ino() {
+                return Err(refuse());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// R2: the notice and the media travel on separate occasions, so the notice must
@@ -163,22 +211,4 @@ fn check_notice_place(notice: &Path, media: &Path) -> Result<(), Error> {
         return Err(refuse());
     }
     Ok(())
-}
-
-/// True when `dir` is on a filesystem mounted somewhere other than `/` and not a
-/// memory filesystem: that is what a USB stick looks like.
-fn on_separate_medium(dir: &Path) -> bool {
-    let Ok(dir) = dir.canonicalize() else { return false };
-    let Ok(root) = fs::metadata("/") else { return false };
-    let Ok(meta) = fs::metadata(&dir) else { return false };
-    if meta.dev() == root.dev() {
-        return false;
-    }
-    const TMPFS_MAGIC: i64 = 0x0102_1994;
-    match rustix::fs::statfs(&dir) {
-        // f_type is i64 on x86_64 but u32 or i32 elsewhere.
-        #[allow(clippy::unnecessary_cast)]
-        Ok(st) => st.f_type as i64 != TMPFS_MAGIC,
-        Err(_) => true,
-    }
 }

@@ -235,6 +235,12 @@ pub enum OpenError {
     /// The payload differs from its label.
     #[error("the payload does not match its label: {field} differs")]
     LabelMismatch { field: &'static str },
+    /// The age header is longer than the bound (our own are about 130 bytes).
+    #[error("the age header is longer than {max} bytes")]
+    HeaderTooLarge { max: usize },
+    /// A signal asked the open to stop; the staging directory was removed.
+    #[error("interrupted")]
+    Interrupted,
     /// The destination exists and is not an empty directory.
     #[error("{dest} exists and is not an empty directory")]
     DestNotEmpty { dest: PathBuf },

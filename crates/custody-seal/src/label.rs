@@ -1,8 +1,6 @@
 //! `<id>.label.json`: the plaintext label beside a payload. It names parties and
 //! hashes, never a file name or any personal data.
 
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
@@ -12,12 +10,13 @@ use crate::error::SealError;
 use crate::id::{crockford_bits, PayloadId};
 use crate::manifest::{hex32, rfc3339};
 use crate::seal::SealOutcome;
+use crate::untrusted::{read_small_file, FileProblem};
 
 /// The `format` value of every label this version writes.
 pub const LABEL_FORMAT: &str = "age-v1-scrypt+tar+manifest-v1";
 
 /// Largest label file we read; real ones are under 2 KiB.
-const MAX_LABEL_BYTES: u64 = 64 << 10;
+pub const MAX_LABEL_BYTES: u64 = 64 << 10;
 
 /// Who seals, for whom, under which notice: the label's non-derived fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +79,9 @@ pub struct Label {
 pub enum LabelProblem {
     #[error("too large")]
     TooLarge,
+    /// A FIFO, device, directory or symlink where the label should be.
+    #[error("not a regular file")]
+    NotARegularFile,
     /// Not JSON, or JSON without exactly the label's fields; where the parser stopped.
     #[error("not a label (line {line}, column {column})")]
     NotALabel { line: usize, column: usize },
@@ -143,11 +145,22 @@ impl Label {
     }
 
     /// Reads and strictly parses a label file.
+    /// A FIFO, device or symlink named as the label is refused before it is read.
     pub fn read(path: &Path) -> Result<Label, SealError> {
-        let f = File::open(path).map_err(SealError::io(path))?;
-        let mut bytes = Vec::new();
-        f.take(MAX_LABEL_BYTES + 1).read_to_end(&mut bytes).map_err(SealError::io(path))?;
-        Label::parse(&bytes).map_err(|reason| SealError::LabelInvalid { path: path.to_path_buf(), reason })
+        Label::read_bytes(path).map(|(l, _)| l)
+    }
+
+    /// As [`Label::read`], also returning the exact bytes (what a signature covers).
+    pub fn read_bytes(path: &Path) -> Result<(Label, Vec<u8>), SealError> {
+        let invalid = |reason| SealError::LabelInvalid { path: path.to_path_buf(), reason };
+        let bytes = match read_small_file(path, MAX_LABEL_BYTES) {
+            Ok(f) => f.bytes.to_vec(),
+            Err(FileProblem::NotRegular) => return Err(invalid(LabelProblem::NotARegularFile)),
+            Err(FileProblem::TooLarge { .. }) => return Err(invalid(LabelProblem::TooLarge)),
+            Err(FileProblem::Io(e)) => return Err(SealError::io(path)(e)),
+        };
+        let label = Label::parse(&bytes).map_err(invalid)?;
+        Ok((label, bytes))
     }
 
     /// What a person compares between the notice and the label: the first 80 bits of the

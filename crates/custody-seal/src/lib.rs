@@ -51,16 +51,20 @@ mod seal;
 mod sys;
 mod tarw;
 mod unpack;
+mod untrusted;
 
 pub use error::{MismatchKind, Offender, OffenderReason, OpenError, SealError, UnsafeReason};
 pub use id::{InvalidPayloadId, PayloadId};
-pub use label::{fingerprint, Label, LabelInfo, LabelProblem, LABEL_FORMAT};
+pub use label::{fingerprint, Label, LabelInfo, LabelProblem, LABEL_FORMAT, MAX_LABEL_BYTES};
 pub use manifest::{Manifest, ManifestFile, MAX_MANIFEST_BYTES};
 pub use media::{estimate_payload_size, seal_to_media, Sealed};
 pub use names::{check_rel_path, PathProblem, MANIFEST_NAME};
-pub use open::{decrypt_to, open, Opened, MAX_WORK_FACTOR};
+pub use open::{
+    decrypt_to, open, open_cancellable, sweep_stale_staging, Opened, MAX_HEADER_BYTES, MAX_WORK_FACTOR, STAGING_PREFIX,
+};
 pub use scan::{scan, EntryKind, SourceEntry, SourceTree};
 pub use seal::{seal, ManifestMeta, SealOutcome, SCRYPT_WORK_FACTOR};
+pub use untrusted::{read_small_file, FileProblem, SmallFile};
 
 /// Entry points for the fuzz targets; not part of the API.
 #[doc(hidden)]
@@ -75,6 +79,13 @@ pub mod fuzzing {
         if let Ok(m) = crate::Manifest::parse(data) {
             assert_eq!(m.to_jcs(), data);
         }
+    }
+
+    /// Scans an age header for its end and recipient types, as `open` does before
+    /// age sees it; must be linear in the input.
+    pub fn age_header(data: &[u8]) {
+        let full = data.len() >= crate::MAX_HEADER_BYTES;
+        let _ = crate::open::scan_header(&data[..data.len().min(crate::MAX_HEADER_BYTES)], full);
     }
 
     /// Parses label bytes strictly; a parsed label must re-serialise to the input.

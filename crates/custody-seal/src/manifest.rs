@@ -26,11 +26,84 @@ pub struct Manifest {
     #[serde(with = "rfc3339")]
     pub created: DateTime<FixedOffset>,
     /// Declared data categories (R17), as given by the sealer.
+    #[serde(deserialize_with = "bounded::categories")]
     pub categories: Vec<String>,
     /// Every regular file, sorted by path bytes.
+    #[serde(deserialize_with = "bounded::files")]
     pub files: Vec<ManifestFile>,
     /// Every directory, sorted by path bytes.
+    #[serde(deserialize_with = "bounded::dirs")]
     pub dirs: Vec<String>,
+}
+
+/// Most data categories a manifest may declare.
+pub const MAX_CATEGORIES: usize = 64;
+/// Most files a manifest may list (its byte bound allows about this many anyway).
+pub const MAX_FILES: usize = 2_000_000;
+/// Most directories: a directory name costs a few bytes of JSON but tens in memory, so
+/// without a count of its own a manifest of tiny names would take gigabytes.
+pub const MAX_DIRS: usize = 1_000_000;
+
+/// Sequences that stop at a count while they are parsed, before memory is spent on
+/// the rest.
+mod bounded {
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::de::{Deserialize, Deserializer, Error, SeqAccess, Visitor};
+
+    struct Bounded<T> {
+        max: usize,
+        what: &'static str,
+        _t: PhantomData<T>,
+    }
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Bounded<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "at most {} {}", self.max, self.what)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(x) = seq.next_element()? {
+                if out.len() == self.max {
+                    return Err(A::Error::custom(format!("more than {} {}", self.max, self.what)));
+                }
+                out.push(x);
+            }
+            Ok(out)
+        }
+    }
+
+    fn bounded<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+        max: usize,
+        what: &'static str,
+    ) -> Result<Vec<T>, D::Error> {
+        d.deserialize_seq(Bounded { max, what, _t: PhantomData })
+    }
+
+    pub fn categories<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        bounded(d, super::MAX_CATEGORIES, "categories")
+    }
+    pub fn files<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<super::ManifestFile>, D::Error> {
+        bounded(d, super::MAX_FILES, "files")
+    }
+    pub fn dirs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        bounded(d, super::MAX_DIRS, "directories")
+    }
+}
+
+/// A value from untrusted bytes, cut short for an error message: a message must never
+/// carry a 100 MB string back to the terminal.
+fn short(s: &str) -> String {
+    const MAX: usize = 80;
+    if s.chars().count() <= MAX {
+        format!("{s:?}")
+    } else {
+        let head: String = s.chars().take(MAX).collect();
+        format!("{head:?}… ({} bytes)", s.len())
+    }
 }
 
 /// One file of the manifest.
@@ -66,7 +139,16 @@ impl Manifest {
         if bytes.len() as u64 > MAX_MANIFEST_BYTES {
             return Err("too large".into());
         }
-        let m: Manifest = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        // serde_json quotes the offending value in its message: keep only its head.
+        let m: Manifest = serde_json::from_slice(bytes).map_err(|e| {
+            let text = e.to_string();
+            if text.len() > 200 {
+                let head: String = text.chars().take(160).collect();
+                format!("{head}… (line {}, column {})", e.line(), e.column())
+            } else {
+                text
+            }
+        })?;
         if m.v != 1 {
             return Err(format!("unsupported version {}", m.v));
         }
@@ -79,13 +161,13 @@ impl Manifest {
 
     fn check(&self) -> Result<(), String> {
         for c in &self.categories {
-            check_category(c).map_err(|_| format!("invalid category {c:?}"))?;
+            check_category(c).map_err(|_| format!("invalid category {}", short(c)))?;
         }
         check_sorted(self.dirs.iter().map(String::as_str), "dirs")?;
         check_sorted(self.files.iter().map(|f| f.path.as_str()), "files")?;
         for f in &self.files {
             if f.size > MAX_JSON_INT {
-                return Err(format!("{}: size too large", f.path));
+                return Err(format!("{}: size too large", short(&f.path)));
             }
             if f.path == MANIFEST_NAME {
                 return Err("lists MANIFEST.json itself".into());
@@ -97,7 +179,9 @@ impl Manifest {
             match self.files[i].path.as_bytes().cmp(self.dirs[j].as_bytes()) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => return Err(format!("{} is both file and directory", self.dirs[j])),
+                std::cmp::Ordering::Equal => {
+                    return Err(format!("{} is both file and directory", short(&self.dirs[j])))
+                }
             }
         }
         Ok(())
@@ -107,10 +191,10 @@ impl Manifest {
 fn check_sorted<'a>(paths: impl Iterator<Item = &'a str>, what: &str) -> Result<(), String> {
     let mut prev: Option<&str> = None;
     for p in paths {
-        names::check_rel_path(p).map_err(|e| format!("{what}: {p:?}: {e}"))?;
+        names::check_rel_path(p).map_err(|e| format!("{what}: {}: {e}", short(p)))?;
         if let Some(q) = prev {
             if q.as_bytes() >= p.as_bytes() {
-                return Err(format!("{what} not sorted or duplicated at {p:?}"));
+                return Err(format!("{what} not sorted or duplicated at {}", short(p)));
             }
         }
         prev = Some(p);

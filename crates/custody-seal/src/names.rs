@@ -124,9 +124,15 @@ pub fn check_rel_path_bytes(bytes: &[u8]) -> Result<&str, PathProblem> {
 }
 
 /// The key under which two paths collide on a case-insensitive filesystem (FAT, NTFS,
-/// APFS, exFAT as Windows and macOS mount them).
+/// APFS, exFAT as Windows and macOS mount them), or one that does not tell Unicode
+/// normalization forms apart (APFS, HFS+): `が` typed as one code point (NFC) and as
+/// `か` + U+3099 (NFD) are one name there. Full Unicode lower-casing, between canonical
+/// decomposition and composition, so that case twins beyond ASCII (`Ä`/`ä`, Greek,
+/// Cyrillic, the Kelvin sign) fold too.
 pub fn fold_key(path: &str) -> String {
-    path.to_lowercase()
+    use unicode_normalization::UnicodeNormalization;
+    let lower: String = path.nfd().collect::<String>().to_lowercase();
+    lower.nfc().collect()
 }
 
 /// Whether a top-level name would collide with the manifest on a case-insensitive
@@ -173,6 +179,16 @@ mod tests {
         assert_eq!(check_rel_path(&"x".repeat(256)), Err(PathProblem::ComponentTooLong));
         assert_eq!(check_rel_path(&"x/".repeat(2049)[..4097]), Err(PathProblem::PathTooLong));
         assert_eq!(check_rel_path_bytes(b"\xff"), Err(PathProblem::NotUtf8));
+    }
+
+    #[test]
+    fn normalization_and_case_twins_share_a_key() {
+        // が: NFC U+304C; NFD U+304B U+3099
+        assert_eq!(fold_key("\u{304C}.txt"), fold_key("\u{304B}\u{3099}.txt"));
+        assert_eq!(fold_key("\u{C4}rger"), fold_key("a\u{308}RGER"));
+        assert_eq!(fold_key("\u{212A}elvin"), fold_key("kelvin"));
+        assert_eq!(fold_key("ΣΟΦΙΑ"), fold_key("σοφια"));
+        assert_ne!(fold_key("が"), fold_key("か"));
     }
 
     #[test]

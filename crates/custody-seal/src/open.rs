@@ -7,6 +7,7 @@ use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use age::DecryptError;
@@ -57,8 +58,22 @@ pub fn open(
     label: Option<&Label>,
     progress: &dyn Fn(u64),
 ) -> Result<Opened, OpenError> {
+    open_cancellable(payload, passphrase, dest, label, progress, &AtomicBool::new(false))
+}
+
+/// As [`open`], stopping with [`OpenError::Interrupted`] soon after `cancel` is set (a
+/// signal handler's flag): the staging directory and everything in it is removed before
+/// it returns, and `dest` is untouched.
+pub fn open_cancellable(
+    payload: &Path,
+    passphrase: &SecretString,
+    dest: &Path,
+    label: Option<&Label>,
+    progress: &dyn Fn(u64),
+    cancel: &AtomicBool,
+) -> Result<Opened, OpenError> {
     check_dest(dest)?;
-    let mut file = File::open(payload).map_err(OpenError::io(payload))?;
+    let mut file = open_payload(payload)?;
     if let Some(l) = label {
         // The size is cheap to check before any work; the hash is taken as the payload
         // streams through decryption, so it is read once, not twice.
@@ -67,6 +82,7 @@ pub fn open(
         }
     }
     check_magic(&mut file, payload)?;
+    check_header(&mut file, payload)?;
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -92,8 +108,8 @@ pub fn open(
             }
             result
         });
-        let plain = ChanReader::new(pt_rx, pt_pool_tx);
-        let upstream_failed = plain.failed.clone();
+        let plain = Cancellable { inner: ChanReader::new(pt_rx, pt_pool_tx), cancel };
+        let upstream_failed = plain.inner.failed.clone();
         // The decrypting thread's own error is the cause of any that came down the
         // channel; it is taken from its result below.
         let unpacked =
@@ -113,6 +129,9 @@ pub fn open(
         (Ok(_), Err(e)) => Err(e),
         (Ok(u), Ok(())) => Ok(u),
     };
+    if cancel.load(Ordering::SeqCst) {
+        return Err(OpenError::Interrupted);
+    }
     let Unpacked { manifest, manifest_root } = unpacked?;
     let (ciphertext_sha256, ciphertext_len) = match hashed {
         Ok(Some(h)) => h,
@@ -136,6 +155,9 @@ pub fn open(
     // publishes them; a crash then leaves either nothing or everything.
     sys::syncfs(&dir).map_err(OpenError::io(&staging.path))?;
     drop(dir);
+    if cancel.load(Ordering::SeqCst) {
+        return Err(OpenError::Interrupted);
+    }
     staging.commit(dest)?;
     File::open(&parent).and_then(|d| d.sync_all()).map_err(OpenError::io(&parent))?;
     Ok(Opened {
@@ -153,8 +175,9 @@ pub fn open(
 /// use it for hashing or for a sink that is discarded on error, never for files.
 pub fn decrypt_to<W: Write>(payload: &Path, passphrase: &SecretString, mut out: W) -> Result<u64, OpenError> {
     let shared = Rc::new(Shared::default());
-    let mut file = File::open(payload).map_err(OpenError::io(payload))?;
+    let mut file = open_payload(payload)?;
     check_magic(&mut file, payload)?;
+    check_header(&mut file, payload)?;
     let mut plain = decrypt(BufReader::with_capacity(1 << 20, file), payload, passphrase, &shared)?;
     let mut buf = vec![0u8; 64 << 10];
     let mut total = 0u64;
@@ -169,6 +192,103 @@ pub fn decrypt_to<W: Write>(payload: &Path, passphrase: &SecretString, mut out: 
         total += n as u64;
     }
     Ok(total)
+}
+
+/// Opens the payload without following a symlink or blocking on a FIFO, and requires
+/// a regular file: a device named as the payload would otherwise stream forever.
+fn open_payload(payload: &Path) -> Result<File, OpenError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let f =
+        File::options().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(payload).map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                OpenError::NotAnAgeFile
+            } else {
+                OpenError::io(payload)(e)
+            }
+        })?;
+    if !f.metadata().map_err(OpenError::io(payload))?.is_file() {
+        return Err(OpenError::NotAnAgeFile);
+    }
+    Ok(f)
+}
+
+/// Largest age header accepted. Ours is about 130 bytes (one scrypt stanza); the bound
+/// leaves room for other tools' grease stanzas. The `age` crate's header reader is
+/// quadratic in a stanza's length (str4d/rage#368), so nothing longer reaches it.
+pub const MAX_HEADER_BYTES: usize = 8 << 10;
+
+/// Reads at most [`MAX_HEADER_BYTES`] and checks, in one linear pass, that the header
+/// ends within them and names only scrypt recipients. Leaves `file` at offset 0.
+fn check_header(file: &mut File, payload: &Path) -> Result<(), OpenError> {
+    let mut head = vec![0u8; MAX_HEADER_BYTES];
+    let n = read_up_to(file, &mut head).map_err(OpenError::io(payload))?;
+    file.seek(SeekFrom::Start(0)).map_err(OpenError::io(payload))?;
+    match scan_header(&head[..n], n == MAX_HEADER_BYTES) {
+        HeaderScan::TooLarge => Err(OpenError::HeaderTooLarge { max: MAX_HEADER_BYTES }),
+        HeaderScan::OtherRecipients => Err(OpenError::NotPassphraseEncrypted),
+        // Anything else malformed is age's to report, with its own words.
+        HeaderScan::Scrypt | HeaderScan::Unparsed => Ok(()),
+    }
+}
+
+/// What a linear scan of the header found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum HeaderScan {
+    /// The header ends within the bound and every stanza is scrypt.
+    Scrypt,
+    /// A stanza of another recipient type (alone or beside scrypt).
+    OtherRecipients,
+    /// No end of header within the bound.
+    TooLarge,
+    /// The bytes end before the header does, or are not a header: left to age.
+    Unparsed,
+}
+
+/// One pass over `head`: stanza types from `-> ` lines, up to the `---` line.
+/// `full` says the bound was reached (more bytes may follow).
+pub(crate) fn scan_header(head: &[u8], full: bool) -> HeaderScan {
+    let mut types_ok = true;
+    let mut any = false;
+    let mut start = 0;
+    while let Some(i) = head[start..].iter().position(|&b| b == b'\n') {
+        let line = &head[start..start + i];
+        start += i + 1;
+        if line.starts_with(b"--- ") || line == b"---" {
+            return match (any, types_ok) {
+                (true, true) => HeaderScan::Scrypt,
+                (true, false) => HeaderScan::OtherRecipients,
+                (false, _) => HeaderScan::Unparsed,
+            };
+        }
+        if let Some(rest) = line.strip_prefix(b"-> ") {
+            any = true;
+            let ty = rest.split(|&b| b == b' ').next().unwrap_or_default();
+            if ty != b"scrypt" {
+                types_ok = false;
+            }
+        }
+    }
+    if full {
+        HeaderScan::TooLarge
+    } else {
+        HeaderScan::Unparsed
+    }
+}
+
+/// The plaintext reader of the extraction, which stops when `cancel` is set: the
+/// archive then fails at once and the staging directory is removed on the way out.
+struct Cancellable<'a> {
+    inner: ChanReader,
+    cancel: &'a AtomicBool,
+}
+
+impl Read for Cancellable<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.cancel.load(Ordering::SeqCst) {
+            return Err(io::Error::other("interrupted by a signal"));
+        }
+        self.inner.read(out)
+    }
 }
 
 fn check_dest(dest: &Path) -> Result<(), OpenError> {
@@ -419,10 +539,40 @@ fn decrypt<R: Read>(
     Ok(FaultReader { inner: stream, shared: shared.clone(), layer: Layer::Age })
 }
 
+/// Prefix of every staging directory's name; [`sweep_stale_staging`] looks for it.
+pub const STAGING_PREFIX: &str = ".custody-staging-";
+
 /// A fresh 0700 directory beside the destination, removed on drop unless committed.
+/// While it exists, its creator holds an exclusive `flock` on it: the lock dies with
+/// the process, which is how a later sweep tells a leftover from a live open.
 struct Staging {
     path: PathBuf,
     committed: bool,
+    _lock: Option<File>,
+}
+
+/// Removes the staging directories in `parent` that no live process holds: leftovers
+/// of an `open` killed by SIGKILL or a power loss, full of plaintext. Returns what
+/// was removed. Entries that are not directories, or are locked, are left alone.
+pub fn sweep_stale_staging(parent: &Path) -> Vec<PathBuf> {
+    let mut removed = vec![];
+    let Ok(rd) = fs::read_dir(parent) else { return removed };
+    for item in rd.flatten() {
+        let name = item.file_name();
+        if !name.to_string_lossy().starts_with(STAGING_PREFIX) {
+            continue;
+        }
+        let path = item.path();
+        let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+        if !meta.is_dir() {
+            continue;
+        }
+        let Ok(dir) = File::open(&path) else { continue };
+        if sys::try_lock_exclusive(&dir).unwrap_or(false) && fs::remove_dir_all(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
 }
 
 impl Staging {
@@ -431,12 +581,18 @@ impl Staging {
         loop {
             let suffix: String =
                 (0..12).map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.gen_range(0..36)])).collect();
-            let path = parent.join(format!(".custody-staging-{suffix}"));
+            let path = parent.join(format!("{STAGING_PREFIX}{suffix}"));
             match fs::DirBuilder::new().mode(0o700).create(&path) {
                 Ok(()) => {
                     // The umask may have removed bits we want; it cannot have added any,
                     // but set the mode explicitly so DEST ends exactly 0700.
-                    let staging = Staging { path, committed: false };
+                    let mut staging = Staging { path, committed: false, _lock: None };
+                    let dir = File::open(&staging.path).map_err(OpenError::io(&staging.path))?;
+                    // Between mkdir and this lock a sweep could take it for a leftover;
+                    // it would then be removed and the extraction fail, never leak.
+                    if sys::try_lock_exclusive(&dir).map_err(OpenError::io(&staging.path))? {
+                        staging._lock = Some(dir);
+                    }
                     fs::set_permissions(&staging.path, fs::Permissions::from_mode(0o700))
                         .map_err(OpenError::io(&staging.path))?;
                     return Ok(staging);
@@ -468,6 +624,43 @@ impl Drop for Staging {
         if !self.committed {
             // Best effort: the error being returned already says what went wrong.
             let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn header(types: &[String]) -> Vec<u8> {
+        let mut h = b"age-encryption.org/v1\n".to_vec();
+        for t in types {
+            h.extend_from_slice(format!("-> {t} arg\nYm9keQ\n").as_bytes());
+        }
+        h.extend_from_slice(b"--- bWFj\n");
+        h
+    }
+
+    proptest! {
+        /// Only headers whose every stanza is scrypt pass as passphrase headers; any
+        /// other type beside them is reported as such, never as corruption.
+        #[test]
+        fn stanza_types_are_classified(types in prop::collection::vec(prop_oneof![
+            Just("scrypt".to_owned()), Just("X25519".to_owned()), "[a-z0-9]{1,8}"], 1..6)) {
+            let want = if types.iter().all(|t| t == "scrypt") { HeaderScan::Scrypt } else { HeaderScan::OtherRecipients };
+            prop_assert_eq!(scan_header(&header(&types), false), want);
+        }
+
+        /// Without an end line within the bound, a full buffer is too large and a
+        /// short one is left to age; never a panic.
+        #[test]
+        fn no_end_line_means_too_large_or_unparsed(body in prop::collection::vec(any::<u8>(), 0..2048)) {
+            let cleaned: Vec<u8> = body.iter().map(|&b| if b == b'-' { b'x' } else { b }).collect();
+            let got = scan_header(&cleaned, true);
+            prop_assert_eq!(got, HeaderScan::TooLarge);
+            let got = scan_header(&cleaned, false);
+            prop_assert_eq!(got, HeaderScan::Unparsed);
         }
     }
 }

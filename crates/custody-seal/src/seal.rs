@@ -256,13 +256,16 @@ fn copy_file(
 ) -> Result<Option<[u8; 32]>, SealError> {
     let changed = || SealError::SourceChanged { path: path.to_path_buf() };
     // O_NOFOLLOW: a file swapped for a symlink since the scan must not be followed.
-    let mut f = File::options().read(true).custom_flags(libc::O_NOFOLLOW).open(path).map_err(|e| {
-        if e.raw_os_error() == Some(libc::ELOOP) {
-            changed()
-        } else {
-            SealError::Io { path: path.to_path_buf(), source: e }
-        }
-    })?;
+    // O_NONBLOCK: a file swapped for a FIFO must not block the open; the fstat below
+    // then finds it is not a regular file. (Regular files ignore the flag.)
+    let mut f =
+        File::options().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path).map_err(|e| {
+            if matches!(e.raw_os_error(), Some(libc::ELOOP) | Some(libc::ENXIO)) {
+                changed()
+            } else {
+                SealError::Io { path: path.to_path_buf(), source: e }
+            }
+        })?;
     let meta = f.metadata().map_err(SealError::io(path))?;
     if !meta.is_file() || meta.len() != size {
         return Err(changed());

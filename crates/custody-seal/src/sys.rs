@@ -43,6 +43,22 @@ pub(crate) fn syncfs(dir: &File) -> io::Result<()> {
     Ok(())
 }
 
+/// Takes an exclusive `flock` on `f` without waiting: `Ok(false)` when another open
+/// file description holds it. The lock lasts until the descriptor is closed, including
+/// by the death of the process.
+pub(crate) fn try_lock_exclusive(f: &File) -> io::Result<bool> {
+    // SAFETY: the descriptor is owned by `f` and open for the duration of the call.
+    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(true);
+    }
+    let e = io::Error::last_os_error();
+    if e.raw_os_error() == Some(libc::EWOULDBLOCK) {
+        Ok(false)
+    } else {
+        Err(e)
+    }
+}
+
 /// Asks the kernel to start writing `len` bytes at `offset` of `file` to the device, without
 /// waiting. Only a hint: durability still comes from fsync, which then has less to do.
 pub(crate) fn start_writeback(file: &File, offset: u64, len: u64) -> io::Result<()> {
