@@ -35,7 +35,9 @@ pub fn keys(e: &KeyError, out: &Output) -> Rendered {
         }
         KeyError::NotEncrypted => r(out, "key-not-encrypted", Exit::Integrity, &[]),
         KeyError::KdfTooExpensive { .. } => r(out, "key-kdf-too-expensive", Exit::Integrity, &[]),
-        KeyError::KdfTooWeak { .. } => r(out, "key-kdf", Exit::Home, &[("detail", s(e))]),
+        KeyError::KdfTooWeak { log_n, min_log_n, .. } => {
+            r(out, "key-kdf", Exit::Home, &[("found", s(log_n)), ("min", s(min_log_n))])
+        }
         KeyError::KeyIdMismatch { expected, found } => {
             r(out, "key-id-mismatch", Exit::Integrity, &[("expected", s(expected)), ("found", s(found))])
         }
@@ -87,6 +89,12 @@ pub fn ledger(e: &LedgerError, out: &Output) -> Rendered {
         E::MalformedVerifierKey { .. } => r(out, "verifier-key-malformed", Exit::InputRefused, &[]),
         E::BadNoteSignature { name } => r(out, "note-bad-signature", Exit::Integrity, &[("name", s(name))]),
         E::NoteNotVerified => r(out, "note-not-verified", Exit::Integrity, &[]),
+        E::NotOwner { signer, owner } => r(
+            out,
+            "ledger-owner",
+            Exit::Integrity,
+            &[("path", s("-")), ("expected", s(owner)), ("found", s(signer))],
+        ),
         other => unmapped(out, other),
     }
 }
@@ -226,6 +234,7 @@ mod tests {
             KeyError::BadSignature,
             KeyError::BadComment { which: "trusted", max: 1024 },
             KeyError::Io(io_err()),
+            KeyError::KdfTooWeak { log_n: 10, r: 8, min_log_n: 14, min_mem: 16 << 20 },
         ]
     }
 
@@ -251,6 +260,15 @@ mod tests {
             LedgerError::MalformedVerifierKey { what: "name" },
             LedgerError::BadNoteSignature { name: "ward".into() },
             LedgerError::NoteNotVerified,
+            LedgerError::TailRefused { path: path(), line: 3, problem: Problem::BadSignature },
+            LedgerError::PrefixChanged { path: path(), verified: 900, size: 10 },
+            LedgerError::TailInFuture {
+                path: path(),
+                tail_time: "2099-01-01T00:00:00+09:00".into(),
+                time: "2026-12-01T09:00:00+09:00".into(),
+            },
+            LedgerError::SeqLimit { path: path(), max: (1 << 53) - 1 },
+            LedgerError::NotOwner { signer: KeyId([1; 8]), owner: KeyId([2; 8]) },
         ]
     }
 
@@ -339,6 +357,8 @@ mod tests {
             OpenError::ManifestMismatch { path: "a.txt".into(), what: MismatchKind::Sha256 },
             OpenError::LabelMismatch { field: "ciphertext_sha256" },
             OpenError::DestNotEmpty { dest: path() },
+            OpenError::HeaderTooLarge { max: 8192 },
+            OpenError::Interrupted,
             OpenError::Io { path: path(), source: io_err() },
         ]
     }
@@ -381,6 +401,17 @@ mod tests {
             L::Passphrase(PassphraseError::WrongLength { symbols: 3 }),
             L::Wipe(WipeError::GateClosed),
             L::Io { path: path(), source: io_err() },
+            L::LedgerCannotRecord { path: path(), source: VerifyError { line: 5, problem: Problem::TornLine } },
+            L::RecordExists { path: path() },
+            L::InputFile { path: path(), problem: custody_seal::FileProblem::TooLarge { max: 65536 } },
+            L::KeyPassphraseFileExposed { path: path(), mode: 0o644 },
+            L::SourceContainsHome { src: path(), home: path() },
+            L::NoticeFolderMissing { path: path() },
+            L::DestOnMedia { dest: path(), why: custody_lifecycle::DestProblem::PayloadMedium },
+            L::LabelUnsigned { label: path(), sig: path() },
+            L::LabelMissing { payload: path() },
+            L::LabelSignatureInvalid { sig: path(), detail: "untrusted key".into() },
+            L::LabelSignerMismatch { sealed_by: "A".into(), signer: "B".into() },
         ]
     }
 

@@ -47,7 +47,7 @@ err-ledger-time-backwards = This computer's clock ({ $now }) is behind the ledge
     .hint = Set the clock right and run the command again.
 err-ledger-full = The ledger { $path } has reached its limit of { $max } entries. Nothing was recorded.
     .hint = Start a new custody home for new work and keep this ledger as it is.
-err-key-kdf = The secret key's protection is outside the accepted range: { $detail }
+err-key-kdf = The secret key is protected with a key derivation weaker than the minimum (N=2^{ $found }, at least N=2^{ $min } is required).
     .hint = Create a new key with `custody init` in a new home; custody writes keys within the range.
 err-key-invalid = A key or signature file is not valid: { $detail }
     .hint = Check that you gave the minisign public key (.pub) you received from its owner.

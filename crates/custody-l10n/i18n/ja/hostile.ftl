@@ -47,7 +47,7 @@ err-ledger-time-backwards = この PC の時計（{ $now }）が台帳の最後�
     .hint = 時計を正しく合わせてから、もう一度実行してください。
 err-ledger-full = 台帳 { $path } は上限の { $max } 件に達しました。何も記録していません。
     .hint = 新しい作業には新しい custody のホームを作り、この台帳はそのまま保管してください。
-err-key-kdf = 秘密鍵の保護の強さが認められる範囲の外です: { $detail }
+err-key-kdf = 秘密鍵の保護（鍵導出の強さ N=2^{ $found }）が最低限（N=2^{ $min }）に届きません。
     .hint = 新しいホームで `custody init` を実行し、鍵を作り直してください。custody が作る鍵は範囲内です。
 err-key-invalid = 鍵又は署名のファイルが正しくありません: { $detail }
     .hint = 所有者から受け取った minisign の公開鍵（.pub）を指定したか確認してください。
