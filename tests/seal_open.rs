@@ -484,7 +484,9 @@ fn open_names_an_unsafe_entry_in_the_users_language() {
         .status()
         .unwrap();
     assert!(st.success());
-    let hostile = p.path("hostile.age");
+    // In a folder of its own: a work folder beside the payload would be refused first.
+    std::fs::create_dir_all(p.path("stick")).unwrap();
+    let hostile = p.path("stick/hostile.age");
     assert!(
         stock_age(&pass_file, &["-p".as_ref(), "-o".as_ref(), hostile.as_ref()], Some(&tar)),
         "stock age -p failed"
