@@ -31,9 +31,11 @@ mod method;
 pub mod mounts;
 mod plan;
 mod progress;
+mod pipe;
 mod record;
 mod remove;
 pub mod sample;
+mod sha;
 mod sys;
 mod work;
 

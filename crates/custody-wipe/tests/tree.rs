@@ -329,12 +329,18 @@ fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
         still_reachable: true,
     };
     let entries = [
-        Entry { stage: Stage::Verified, item: item(&a, "a"), renamed_hmac: None },
-        Entry { stage: Stage::Renaming, item: item(&b, "b"), renamed_hmac: Some(key.hash_path(&b_random)) },
+        Entry { stage: Stage::Verified, item: item(&a, "a"), renamed_hmac: None, hash_prefix: None },
+        Entry {
+            stage: Stage::Renaming,
+            item: item(&b, "b"),
+            renamed_hmac: Some(key.hash_path(&b_random)),
+            hash_prefix: None,
+        },
         Entry {
             stage: Stage::Renaming,
             item: item(&c, "c"),
             renamed_hmac: Some(key.hash_path(&root.join("zzzzzzzzzzzzzz"))),
+            hash_prefix: None,
         },
     ];
     let journal = dir.path().join("j.partial");

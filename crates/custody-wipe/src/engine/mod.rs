@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use crate::journal::{Entry, Journal, Stage};
+use crate::journal::{Entry, HashPrefix, Journal, Stage};
 use crate::method::RunSeed;
 use crate::plan::{Plan, PlannedItem, WipeOptions};
+use crate::sha::Sha256State;
 use crate::record::{self, Assurance, ErasureRecord, ItemRecord, ItemResult, NameResidue, PathKey, Problem};
 use crate::sys::{self, AlignedBuf};
 use crate::work::{self, CHUNK};
@@ -105,6 +106,10 @@ struct Slot<'a> {
     problem: Option<Problem>,
     verification: Option<record::ItemVerification>,
     cancelled: bool,
+    /// A large file's hash still to take inside its pipelined pass (`crate::pipe`).
+    hash: Option<Sha256State>,
+    /// Its pipelined pass left it durable and read back.
+    piped: bool,
 }
 
 struct Run<'p> {
@@ -122,6 +127,8 @@ struct Run<'p> {
     gate_passed: bool,
     /// "done" entries waiting for the journal's next append (see `unlink_journalled`).
     deferred: Vec<Entry>,
+    /// Where an interrupted run left the hash of a large file, by item index.
+    hash_prefixes: HashMap<usize, HashPrefix>,
 }
 
 fn caveats_of(plan: &Plan, dev: u64) -> Vec<Caveat> {
@@ -282,7 +289,12 @@ impl Run<'_> {
     }
 
     fn entry(&self, idx: usize, stage: Stage, renamed: Option<&Path>) -> Entry {
-        Entry { stage, item: self.recs[idx].clone(), renamed_hmac: renamed.map(|p| self.key.hash_path(p)) }
+        Entry {
+            stage,
+            item: self.recs[idx].clone(),
+            renamed_hmac: renamed.map(|p| self.key.hash_path(p)),
+            hash_prefix: None,
+        }
     }
 
     fn sync_dev(&mut self, dev: u64, near: &Path) -> std::io::Result<()> {
@@ -398,6 +410,7 @@ pub fn execute(
         prehashed: HashMap::new(),
         gate_passed: false,
         deferred: Vec::new(),
+        hash_prefixes: HashMap::new(),
     };
     run.recs = plan.items.iter().map(|it| run.base_record(it)).collect();
 
@@ -413,6 +426,9 @@ pub fn execute(
                     *r = en.item.clone();
                     r.caveats = caveats_of(plan, plan.items[i].dev);
                     run.stages[i] = Some(en.stage);
+                    if let Some(h) = &en.hash_prefix {
+                        run.hash_prefixes.insert(i, h.clone());
+                    }
                 }
                 used.insert(e);
             }
