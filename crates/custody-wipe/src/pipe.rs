@@ -88,6 +88,9 @@ pub(crate) struct Env<'a> {
     pub gate: &'a (dyn Fn() -> bool + Sync),
     /// Makes hash progress durable (the journal); `None` when nothing is kept.
     pub keep: Option<&'a (dyn Fn(Checkpoint<'_>) -> Result<(), WipeError> + Sync)>,
+    /// Called with the end of each durable part of the last pass, before any of it is
+    /// read back: where tests damage the medium, to see the read-back catch it.
+    pub after_sync: Option<&'a (dyn Fn(u64) + Sync)>,
 }
 
 /// Why a file's pipeline stopped early.
@@ -176,7 +179,7 @@ pub(crate) fn run(job: &Job<'_>, env: &Env<'_>) -> Outcome {
     let sh = &shared;
     let verified = std::thread::scope(|sc| {
         let hasher = job.hash.clone().map(|h| sc.spawn(move || hash(job, env, h, sh)));
-        sc.spawn(move || sync(job, env.spans, sh));
+        sc.spawn(move || sync(job, env, sh));
         let verifier = (job.mode != VerifyMode::None).then(|| sc.spawn(move || verify(job, env.spans, sh)));
         write(job, env, sh);
         if let Some(h) = hasher {
@@ -349,8 +352,9 @@ fn write(job: &Job<'_>, env: &Env<'_>, shared: &Shared) {
 }
 
 /// Make the last pass durable part by part, and all of it at the end.
-fn sync(job: &Job<'_>, spans: Spans, shared: &Shared) {
-    let step = if job.mode == VerifyMode::None { u64::MAX } else { spans.sync };
+fn sync(job: &Job<'_>, env: &Env<'_>, shared: &Shared) {
+    let after_sync = env.after_sync;
+    let step = if job.mode == VerifyMode::None { u64::MAX } else { env.spans.sync };
     loop {
         let to = {
             let Some(m) = shared.wait(|m| {
@@ -364,6 +368,9 @@ fn sync(job: &Job<'_>, spans: Spans, shared: &Shared) {
         if let Err(e) = job.file.sync_data() {
             shared.fail(Stop::Item(work::problem("fdatasync", &e)));
             return;
+        }
+        if let Some(h) = after_sync {
+            h(to);
         }
         shared.update(|m| m.durable = to);
         if to >= job.len {
@@ -462,3 +469,6 @@ fn open_own(path: &Path, ino: u64, direct: bool) -> Result<File, Problem> {
 fn read_at(f: &File, buf: &mut AlignedBuf, off: u64, n: usize) -> io::Result<()> {
     work::read_block_aligned(f, buf, off, n)
 }
+
+#[cfg(test)]
+mod tests;

@@ -178,6 +178,7 @@ impl Run<'_> {
                             spans: pipe::SPANS,
                             gate: &|| gate.wait(),
                             keep: (has_journal && rec.is_some()).then_some(keep_ref),
+                            after_sync: None,
                         };
                         run_piped(s, &f, &fillers_of(id), mode, &env, &stop);
                     }
