@@ -15,9 +15,10 @@ use std::fs::File;
 use std::io;
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, sync_channel};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::Duration;
 
 use crate::journal::Stage;
 use crate::method::PassFiller;
@@ -40,7 +41,7 @@ pub(crate) struct Spans {
     pub keep: u64,
 }
 
-pub(crate) const SPANS: Spans = Spans { chunk: work::CHUNK, sync: 128 << 20, keep: 64 << 20 };
+pub(crate) const SPANS: Spans = Spans { chunk: work::CHUNK, sync: 64 << 20, keep: 64 << 20 };
 
 /// Files whose pass writes at least this much go through the pipeline; below it,
 /// phase after phase costs no more and a batch shares one durability point.
@@ -122,6 +123,9 @@ struct Marks {
     /// The last pass is durable below this.
     durable: u64,
     stop: Option<Stop>,
+    /// The read-back failed. The pass still goes on to the end: it destroys the rest
+    /// of the old contents even though the file is not recorded as erased.
+    verify_failed: Option<Problem>,
 }
 
 struct Shared {
@@ -168,6 +172,49 @@ impl Shared {
     }
 }
 
+/// A written chunk of the last pass on its way to the read-back: offset, length, bytes.
+type Written = (u64, usize, AlignedBuf);
+
+/// The chunk buffers of one file. Bounded: a buffer written and not yet read back is
+/// held until it is, so this is also how far the writer may run ahead of the
+/// read-back.
+struct Pool {
+    tx: Sender<AlignedBuf>,
+    rx: Mutex<Receiver<AlignedBuf>>,
+    made: AtomicUsize,
+    cap: usize,
+}
+
+/// Enough buffers for a whole durable part and the chunks in flight around it, so that
+/// the writer always gets far enough ahead for the next fdatasync to come due.
+fn pool_cap(spans: Spans) -> usize {
+    (spans.sync / spans.chunk as u64) as usize + 8
+}
+
+impl Pool {
+    /// A free buffer; `None` once the file's erasure has stopped.
+    fn take(&self, size: usize, shared: &Shared) -> Option<AlignedBuf> {
+        let rx = self.rx.lock().unwrap_or_else(|e| e.into_inner());
+        if let Ok(b) = rx.try_recv() {
+            return Some(b);
+        }
+        if self.made.fetch_add(1, Ordering::SeqCst) < self.cap {
+            return Some(AlignedBuf::new(size));
+        }
+        loop {
+            match rx.recv_timeout(Duration::from_millis(20)) {
+                Ok(b) => return Some(b),
+                Err(RecvTimeoutError::Timeout) if !shared.stopped() => {}
+                Err(_) => return None,
+            }
+        }
+    }
+
+    fn give(&self, b: AlignedBuf) {
+        let _ = self.tx.send(b);
+    }
+}
+
 /// Erase one file window by window. Its handle stays open for the caller, who removes
 /// it once the outcome is known.
 pub(crate) fn run(job: &Job<'_>, env: &Env<'_>) -> Outcome {
@@ -177,18 +224,29 @@ pub(crate) fn run(job: &Job<'_>, env: &Env<'_>) -> Outcome {
     let kept = job.hash.as_ref().map_or(u64::MAX, Sha256State::bytes);
     shared.update(|m| m.kept = kept);
     let sh = &shared;
+    let (pool_tx, pool_rx) = channel::<AlignedBuf>();
+    let pool = Pool { tx: pool_tx, rx: Mutex::new(pool_rx), made: AtomicUsize::new(0), cap: pool_cap(env.spans) };
+    let pool = &pool;
+    // A full read-back compares with the very buffers written, kept until then,
+    // instead of generating the stream a second time (a third of the CPU work).
+    let (kept_tx, kept_rx) = channel::<Written>();
+    let kept_tx = (job.mode == VerifyMode::Full).then_some(kept_tx);
     let verified = std::thread::scope(|sc| {
         let hasher = job.hash.clone().map(|h| sc.spawn(move || hash(job, env, h, sh)));
         sc.spawn(move || sync(job, env, sh));
-        let verifier = (job.mode != VerifyMode::None).then(|| sc.spawn(move || verify(job, env.spans, sh)));
-        write(job, env, sh);
+        let verifier =
+            (job.mode != VerifyMode::None).then(|| sc.spawn(move || verify(job, env.spans, sh, kept_rx, pool)));
+        write(job, env, sh, pool, kept_tx);
         if let Some(h) = hasher {
             sha = h.join().ok().flatten();
         }
         verifier.map(|v| v.join().ok().flatten())
     });
-    let stop = shared.lock().stop.take();
-    let result = match (stop, verified) {
+    let (stop, verify_failed) = {
+        let mut m = shared.lock();
+        (m.stop.take(), m.verify_failed.take())
+    };
+    let result = match (stop.or(verify_failed.map(Stop::Item)), verified) {
         (Some(s), _) => Err(s),
         (None, Some(Some(v))) => Ok(Some(v)),
         (None, None) => Ok(None),
@@ -281,18 +339,18 @@ fn hash(job: &Job<'_>, env: &Env<'_>, mut h: Sha256State, shared: &Shared) -> Op
 
 /// Write every pass, front to back. Passes before the last are made durable before
 /// the next begins, so the medium sees each; the last is handed on as it is written.
-fn write(job: &Job<'_>, env: &Env<'_>, shared: &Shared) {
+fn write(job: &Job<'_>, env: &Env<'_>, shared: &Shared, pool: &Pool, mut kept_tx: Option<Sender<Written>>) {
     let max = env.spans.chunk;
     let mut gated = false;
     let last = job.passes.len().saturating_sub(1);
     for (p, filler) in job.passes.iter().enumerate() {
         let (tx, rx) = sync_channel::<AlignedBuf>(2);
-        let (back_tx, back_rx) = channel::<AlignedBuf>();
+        let to_verify = if p == last { kept_tx.take() } else { None };
         let ok = std::thread::scope(|sc| {
             let rx = rx;
             sc.spawn(move || {
                 for (off, n) in work::chunks(&[(0, job.len)], max) {
-                    let mut b = back_rx.try_recv().unwrap_or_else(|_| AlignedBuf::new(max));
+                    let Some(mut b) = pool.take(max, shared) else { break };
                     filler.fill(off, &mut b.as_mut()[..n]);
                     if tx.send(b).is_err() {
                         break;
@@ -330,7 +388,12 @@ fn write(job: &Job<'_>, env: &Env<'_>, shared: &Shared) {
                 }
                 window.written(job.file, off + n as u64, false);
                 env.progress.advance(n as u64);
-                let _ = back_tx.send(b);
+                match &to_verify {
+                    Some(v) => {
+                        let _ = v.send((off, n, b));
+                    }
+                    None => pool.give(b),
+                }
                 if p == last {
                     shared.update(|m| m.written = off + n as u64);
                 }
@@ -381,16 +444,30 @@ fn sync(job: &Job<'_>, env: &Env<'_>, shared: &Shared) {
 
 /// Read the last pass back from the device, each chunk once an fdatasync covers it,
 /// and compare it with the regenerated stream.
-fn verify(job: &Job<'_>, spans: Spans, shared: &Shared) -> Option<ItemVerification> {
+fn verify(
+    job: &Job<'_>,
+    spans: Spans,
+    shared: &Shared,
+    kept: Receiver<Written>,
+    pool: &Pool,
+) -> Option<ItemVerification> {
     let filler = job.passes.last()?;
+    let full = job.mode == VerifyMode::Full;
+    // Record why, and hand back whatever the writer still sends, so that it can finish.
+    let give_up = |p: Problem| {
+        shared.update(|m| {
+            m.verify_failed.get_or_insert(p);
+        });
+        while let Ok((_, _, b)) = kept.recv() {
+            pool.give(b);
+        }
+        None
+    };
     let max = spans.chunk;
     let mut reader = match sys::open_direct(job.path) {
         Ok(d) => match d.metadata() {
             Ok(md) if md.ino() == job.ino => Some(d),
-            _ => {
-                shared.fail(Stop::Item(Problem::ChangedDuringWipe));
-                return None;
-            }
+            _ => return give_up(Problem::ChangedDuringWipe),
         },
         // Refused (FUSE): a buffered handle and dropped pages instead.
         Err(_) => None,
@@ -400,6 +477,17 @@ fn verify(job: &Job<'_>, spans: Spans, shared: &Shared) -> Option<ItemVerificati
     let mut want = vec![0u8; max];
     let mut read = 0u64;
     for (off, n) in work::chunks(&job.ranges, max) {
+        // The bytes written there, or (sampling) the stream generated again.
+        let kept_buf = if full {
+            match kept.recv() {
+                Ok((o, k, b)) if o == off && k == n => Some(b),
+                Ok(_) => return give_up(Problem::Io { step: "verify".into(), error: "out of order".into() }),
+                // The writer stopped: so has the file's erasure.
+                Err(_) => return None,
+            }
+        } else {
+            None
+        };
         drop(shared.wait(|m| m.durable >= off + n as u64)?);
         loop {
             let r = match (&reader, &buffered) {
@@ -415,10 +503,7 @@ fn verify(job: &Job<'_>, spans: Spans, shared: &Shared) -> Option<ItemVerificati
                         buffered = Some(b);
                         continue;
                     }
-                    Err(p) => {
-                        shared.fail(Stop::Item(p));
-                        return None;
-                    }
+                    Err(p) => return give_up(p),
                 },
             };
             match r {
@@ -427,19 +512,24 @@ fn verify(job: &Job<'_>, spans: Spans, shared: &Shared) -> Option<ItemVerificati
                 Err(e) if reader.is_some() && e.raw_os_error() == Some(rustix::io::Errno::INVAL.raw_os_error()) => {
                     reader = None;
                 }
-                Err(e) => {
-                    shared.fail(Stop::Item(work::problem("verify", &e)));
-                    return None;
-                }
+                Err(e) => return give_up(work::problem("verify", &e)),
             }
         }
-        let want = &mut want[..n];
-        filler.fill(off, want);
+        let mut kept_buf = kept_buf;
+        let want: &[u8] = match kept_buf.as_mut() {
+            Some(b) => &b.as_mut()[..n],
+            None => {
+                filler.fill(off, &mut want[..n]);
+                &want[..n]
+            }
+        };
         let got = &got.as_mut()[..n];
-        if got != &want[..] {
+        if got != want {
             let at = got.iter().zip(want.iter()).position(|(a, b)| a != b).unwrap_or(0);
-            shared.fail(Stop::Item(Problem::VerifyMismatch { offset: off + at as u64 }));
-            return None;
+            return give_up(Problem::VerifyMismatch { offset: off + at as u64 });
+        }
+        if let Some(b) = kept_buf {
+            pool.give(b);
         }
         read += n as u64;
     }

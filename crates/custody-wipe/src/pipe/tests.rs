@@ -146,6 +146,10 @@ fn a_mismatch_in_any_window_is_caught_where_it_is() {
             Err(Stop::Item(Problem::VerifyMismatch { offset })) => assert_eq!(offset, target),
             other => panic!("damage at {target} not caught: {other:?}"),
         }
+        // The pass still went on to the end: the rest of the old contents is gone too.
+        let mut disk = std::fs::read(&s.path).unwrap();
+        disk[target as usize] = !disk[target as usize];
+        assert!(disk == want, "the pass after the damaged part was not written");
     }
 }
 
