@@ -80,6 +80,9 @@ pub(crate) enum Checkpoint<'a> {
     Done(&'a [u8; 32]),
 }
 
+/// Makes hash progress durable.
+pub(crate) type Keep<'a> = dyn Fn(Checkpoint<'_>) -> Result<(), WipeError> + Sync + 'a;
+
 /// What the pipeline needs from the run around it.
 pub(crate) struct Env<'a> {
     pub progress: &'a dyn Progress,
@@ -88,7 +91,7 @@ pub(crate) struct Env<'a> {
     /// Blocks until the first write may happen; `false`: stop with nothing written.
     pub gate: &'a (dyn Fn() -> bool + Sync),
     /// Makes hash progress durable (the journal); `None` when nothing is kept.
-    pub keep: Option<&'a (dyn Fn(Checkpoint<'_>) -> Result<(), WipeError> + Sync)>,
+    pub keep: Option<&'a Keep<'a>>,
     /// Called with the end of each durable part of the last pass, before any of it is
     /// read back: where tests damage the medium, to see the read-back catch it.
     pub after_sync: Option<&'a (dyn Fn(u64) + Sync)>,
@@ -379,7 +382,8 @@ fn write(job: &Job<'_>, env: &Env<'_>, shared: &Shared, pool: &Pool, mut kept_tx
                     gated = true;
                 }
                 let Ok(mut b) = rx.recv() else {
-                    shared.fail(Stop::Item(Problem::Io { step: "overwrite".into(), error: "generator stopped".into() }));
+                    shared
+                        .fail(Stop::Item(Problem::Io { step: "overwrite".into(), error: "generator stopped".into() }));
                     return false;
                 };
                 if let Err(e) = job.file.write_all_at(&b.as_mut()[..n], off) {
@@ -420,9 +424,9 @@ fn sync(job: &Job<'_>, env: &Env<'_>, shared: &Shared) {
     let step = if job.mode == VerifyMode::None { u64::MAX } else { env.spans.sync };
     loop {
         let to = {
-            let Some(m) = shared.wait(|m| {
-                m.written.saturating_sub(m.durable) >= step || (m.writing_done && m.durable < job.len)
-            }) else {
+            let Some(m) =
+                shared.wait(|m| m.written.saturating_sub(m.durable) >= step || (m.writing_done && m.durable < job.len))
+            else {
                 return;
             };
             m.written

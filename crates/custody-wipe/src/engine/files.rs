@@ -87,7 +87,11 @@ impl Run<'_> {
         }
         progress.phase(
             Phase::Hashing,
-            slots.iter().filter(|s| s.stage.is_none() && s.sha.is_none() && s.hash.is_none()).map(|s| s.item.size).sum(),
+            slots
+                .iter()
+                .filter(|s| s.stage.is_none() && s.sha.is_none() && s.hash.is_none())
+                .map(|s| s.item.size)
+                .sum(),
         );
         par_slots(&mut slots, |s, b| {
             if cancel.load(Ordering::SeqCst) {
@@ -142,7 +146,13 @@ impl Run<'_> {
         let hashed_recs: HashMap<usize, ItemRecord> =
             slots.iter().filter(|s| s.hash.is_some()).map(|s| (s.idx, self.recs[s.idx].clone())).collect();
         let fillers_of = |id: &String| -> Vec<PassFiller> {
-            self.opts.method.passes().iter().enumerate().map(|(n, p)| PassFiller::new(&self.seed, id.as_bytes(), n as u32, *p)).collect()
+            self.opts
+                .method
+                .passes()
+                .iter()
+                .enumerate()
+                .map(|(n, p)| PassFiller::new(&self.seed, id.as_bytes(), n as u32, *p))
+                .collect()
         };
 
         // Overwrite, pass by pass; each pass but the last is made durable before the
@@ -170,7 +180,7 @@ impl Run<'_> {
                     if n == 0 {
                         let rec = hashed_recs.get(&s.idx);
                         let keep = |cp: pipe::Checkpoint<'_>| keep_hash(&journal, rec, cp);
-                        let keep_ref: &(dyn Fn(pipe::Checkpoint<'_>) -> Result<(), WipeError> + Sync) = &keep;
+                        let keep_ref: &pipe::Keep<'_> = &keep;
                         let has_journal = lock(&journal).is_some();
                         let env = pipe::Env {
                             progress,
@@ -254,7 +264,8 @@ impl Run<'_> {
         let last_pass = passes.len() - 1;
         let last_kind = passes[last_pass];
         if mode != VerifyMode::None {
-            progress.phase(Phase::Verifying, slots.iter().filter(|s| s.problem.is_none() && !s.piped).map(|s| s.len).sum());
+            progress
+                .phase(Phase::Verifying, slots.iter().filter(|s| s.problem.is_none() && !s.piped).map(|s| s.len).sum());
             par_slots(&mut slots, |s, b| {
                 if s.problem.is_some() || s.piped || s.stage.is_some_and(|st| st >= Stage::Verified) {
                     return;
@@ -356,7 +367,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Journal how far a large file's hash has got ("hashed", with the state or the
 /// digest): the writer does not pass the last state kept.
-fn keep_hash(journal: &Mutex<Option<Journal>>, rec: Option<&ItemRecord>, cp: pipe::Checkpoint<'_>) -> Result<(), WipeError> {
+fn keep_hash(
+    journal: &Mutex<Option<Journal>>,
+    rec: Option<&ItemRecord>,
+    cp: pipe::Checkpoint<'_>,
+) -> Result<(), WipeError> {
     let Some(rec) = rec else { return Ok(()) };
     let mut item = rec.clone();
     let hash_prefix = match cp {

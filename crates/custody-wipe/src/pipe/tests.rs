@@ -83,7 +83,8 @@ fn sha256(b: &[u8]) -> [u8; 32] {
 
 #[test]
 fn every_pass_is_on_disk_as_generated_and_the_hash_is_the_originals() {
-    for (method, mode) in [(Method::Random, VerifyMode::Full), (Method::Dod3, VerifyMode::Full), (Method::Zero, VerifyMode::None)]
+    for (method, mode) in
+        [(Method::Random, VerifyMode::Full), (Method::Dod3, VerifyMode::Full), (Method::Zero, VerifyMode::None)]
     {
         let s = setup(SIZE);
         let passes = fillers(method, 3);
