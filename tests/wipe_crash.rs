@@ -624,3 +624,35 @@ fn a_large_file_killed_inside_its_pipelined_pass_is_recorded_once_with_the_origi
         assert_eq!(journal_files(&p), Vec::<PathBuf>::new(), "{step}: no journal or pending record is left");
     }
 }
+
+/// The same for a file large enough for the pipelined pass, where the gate is waited
+/// for inside the pass: grown after the gate, or after the pass, it is left in place.
+#[test]
+fn a_large_file_growing_during_its_pipelined_pass_is_left_in_place_and_reported() {
+    const SIZE: u64 = (64 << 20) + 1000;
+    for step in ["gate-passed", "overwritten"] {
+        let p = Person::init("株式会社サンプル", "佐藤");
+        let work = p.path("work");
+        fs::create_dir_all(&work).unwrap();
+        let f = work.join("growing.bin");
+        fs::write(&f, vec![b'a'; SIZE as usize]).unwrap();
+        let out = run_stopped_at(&p, &work, step, || {
+            let mut h = fs::OpenOptions::new().append(true).open(&f).unwrap();
+            std::io::Write::write_all(&mut h, &vec![b'b'; 172_032]).unwrap();
+        });
+        assert_exit(&out, 9);
+        let j = json(&out);
+        assert_eq!(j["outcome"], "some-failed", "{step}: {j}");
+        let problem =
+            &j["problems"].as_array().unwrap().iter().find(|p| p["problem"]["kind"] == "grew").unwrap()["problem"];
+        assert_eq!(problem["planned"], SIZE, "{step}");
+        let base = if step == "overwritten" { (64 << 20) + 4096 } else { SIZE };
+        assert_eq!(problem["now"], base + 172_032, "{step}");
+        assert_eq!(fs::metadata(&f).unwrap().len(), base + 172_032, "{step}: left in place, not truncated");
+        let rec: serde_json::Value =
+            serde_json::from_slice(&fs::read(json(&out)["record"].as_str().unwrap()).unwrap()).unwrap();
+        let item = rec["items"].as_array().unwrap().iter().find(|i| i["kind"] == "file").unwrap();
+        assert_eq!(item["result"], "failed", "{step}: never recorded as erased");
+        assert_eq!(item["still_reachable"], true);
+    }
+}
