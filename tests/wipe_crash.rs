@@ -548,3 +548,111 @@ fn the_read_back_fields_match_the_filesystem_actually_read() {
         assert!(item.get("resumed").is_none(), "a run without an earlier one resumes nothing");
     }
 }
+
+/// A file large enough to be erased window by window (hashed just ahead of its
+/// overwrite, the hash state journalled every 64 MiB), killed inside its pipelined
+/// pass: the rerun records it exactly once, with the SHA-256 of the original.
+#[test]
+fn a_large_file_killed_inside_its_pipelined_pass_is_recorded_once_with_the_original_sha256() {
+    // 160 MiB and a tail: hash states kept at 64 and 128 MiB, then the complete hash.
+    const BIG: usize = (160 << 20) + 777;
+    // The first `hashing` is the batch's (nothing journalled yet); the 2nd and 3rd are
+    // the hash states journalled inside the pass (the writer follows the 1st state
+    // kept, so at the 3rd the start of the file is being overwritten, the hash still
+    // incomplete); the 4th is the complete hash, the pass still going.
+    for step in ["hashing:3", "hashing:4", "gate-passed", "pass-written"] {
+        let p = Person::init("株式会社サンプル", "佐藤");
+        let work = p.path("work");
+        fs::create_dir_all(&work).unwrap();
+        let big = work.join("住民記録.bin");
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let bytes: Vec<u8> = (0..BIG)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect();
+        fs::write(&big, &bytes).unwrap();
+        drop(bytes);
+        let sum = StdCommand::new("sha256sum").arg(&big).output().unwrap();
+        let want = String::from_utf8_lossy(&sum.stdout).split_whitespace().next().unwrap().to_owned();
+        let canon = big.canonicalize().unwrap();
+        let record = p.path("erasure.json");
+
+        let first = wipe_cmd(&p, &work, &record).env("CUSTODY_FAULT", format!("kill:{step}")).output().unwrap();
+        assert_killed(&first, step);
+        if step == "hashing:3" {
+            // The case to resume: a hash state, no hash, the contents partly gone.
+            let text = journal_files(&p)
+                .iter()
+                .filter_map(|f| fs::read_to_string(f).ok())
+                .find(|t| t.starts_with("{\"journal\""))
+                .expect("the journal of the killed run");
+            let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+            assert_eq!(last["stage"], "hashed", "{step}: {last}");
+            assert_eq!(last["item"]["content_sha256"], serde_json::Value::Null, "{step}: {last}");
+            assert_eq!(last["hash_prefix"]["bytes"], 128u64 << 20, "{step}: {last}");
+            assert!(last["ident"].is_object(), "{step}: {last}");
+        }
+
+        let again = wipe_cmd(&p, &work, &record).output().unwrap();
+        assert!(again.status.success(), "{step}: {}\n{}", stdout(&again), stderr(&again));
+        let j = json(&again);
+        assert_eq!(j["outcome"], "all-erased", "{step}: {j}");
+        assert!(!work.exists(), "{step}: erased");
+        let items: Vec<serde_json::Value> = recorded(&p)
+            .into_iter()
+            .flat_map(|(rec, key)| {
+                let h = key.hash_path(&canon);
+                rec["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|i| i["path_hmac"] == h.as_str())
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .filter(|i| i["result"] == "erased")
+            .collect();
+        assert_eq!(items.len(), 1, "{step}: recorded exactly once: {items:#?}");
+        assert_eq!(items[0]["content_sha256"], want.as_str(), "{step}: the original's hash: {:#}", items[0]);
+        assert_eq!(items[0]["size"], BIG as u64, "{step}");
+        assert_eq!(items[0]["verification"]["passed"], true, "{step}");
+        assert_ok(&p.cmd().args(["ledger", "verify"]).output().unwrap());
+        assert_eq!(journal_files(&p), Vec::<PathBuf>::new(), "{step}: no journal or pending record is left");
+    }
+}
+
+/// The same for a file large enough for the pipelined pass, where the gate is waited
+/// for inside the pass: grown after the gate, or after the pass, it is left in place.
+#[test]
+fn a_large_file_growing_during_its_pipelined_pass_is_left_in_place_and_reported() {
+    const SIZE: u64 = (64 << 20) + 1000;
+    for step in ["gate-passed", "overwritten"] {
+        let p = Person::init("株式会社サンプル", "佐藤");
+        let work = p.path("work");
+        fs::create_dir_all(&work).unwrap();
+        let f = work.join("growing.bin");
+        fs::write(&f, vec![b'a'; SIZE as usize]).unwrap();
+        let out = run_stopped_at(&p, &work, step, || {
+            let mut h = fs::OpenOptions::new().append(true).open(&f).unwrap();
+            std::io::Write::write_all(&mut h, &vec![b'b'; 172_032]).unwrap();
+        });
+        assert_exit(&out, 9);
+        let j = json(&out);
+        assert_eq!(j["outcome"], "some-failed", "{step}: {j}");
+        let problem =
+            &j["problems"].as_array().unwrap().iter().find(|p| p["problem"]["kind"] == "grew").unwrap()["problem"];
+        assert_eq!(problem["planned"], SIZE, "{step}");
+        let base = if step == "overwritten" { (64 << 20) + 4096 } else { SIZE };
+        assert_eq!(problem["now"], base + 172_032, "{step}");
+        assert_eq!(fs::metadata(&f).unwrap().len(), base + 172_032, "{step}: left in place, not truncated");
+        let rec: serde_json::Value =
+            serde_json::from_slice(&fs::read(json(&out)["record"].as_str().unwrap()).unwrap()).unwrap();
+        let item = rec["items"].as_array().unwrap().iter().find(|i| i["kind"] == "file").unwrap();
+        assert_eq!(item["result"], "failed", "{step}: never recorded as erased");
+        assert_eq!(item["still_reachable"], true);
+    }
+}

@@ -62,6 +62,19 @@ pub struct Entry {
     pub renamed_hmac: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ident: Option<Ident>,
+    /// A large file hashed window by window just ahead of its overwrite, with the hash
+    /// not complete yet: where it stands. Every byte from `bytes` on is still the
+    /// original, so the next run finishes the hash from there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash_prefix: Option<HashPrefix>,
+}
+
+/// SHA-256 of a file's first `bytes` bytes (a multiple of 64), as the eight words of
+/// its state, big-endian, in hex: not a digest, only the state to go on from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HashPrefix {
+    pub bytes: u64,
+    pub sha256_state: String,
 }
 
 /// A line saying that every item then at `done` is in a record (with its ledger

@@ -31,11 +31,13 @@ mod guard;
 pub mod journal;
 mod method;
 pub mod mounts;
+mod pipe;
 mod plan;
 mod progress;
 mod record;
 mod remove;
 pub mod sample;
+mod sha;
 mod sys;
 mod work;
 

@@ -79,7 +79,7 @@ pub(crate) fn hash_by_name(
 
 /// Read `n` bytes at `off`, reading whole blocks (O_DIRECT needs them; the file's end
 /// may cut the last one short).
-fn read_block_aligned(f: &File, buf: &mut AlignedBuf, off: u64, n: usize) -> io::Result<()> {
+pub(crate) fn read_block_aligned(f: &File, buf: &mut AlignedBuf, off: u64, n: usize) -> io::Result<()> {
     let want = n.div_ceil(sys::ALIGN) * sys::ALIGN;
     let b = &mut buf.as_mut()[..want];
     let mut got = 0;
@@ -217,7 +217,7 @@ const WINDOWS_CACHED: u64 = 4;
 
 /// The page-cache window of a pass written front to back.
 #[derive(Default)]
-struct CacheWindow {
+pub(crate) struct CacheWindow {
     /// Writeback started for everything below this.
     started: u64,
     /// Pages dropped below this.
@@ -226,7 +226,7 @@ struct CacheWindow {
 
 impl CacheWindow {
     /// The pass is on `f` up to `end`; `last` when it is complete.
-    fn written(&mut self, f: &File, end: u64, last: bool) {
+    pub(crate) fn written(&mut self, f: &File, end: u64, last: bool) {
         // Hints only: a filesystem that ignores them loses the overlap, never data.
         self.advance(end, last, &mut |off, n| {
             let _ = sys::write_out_and_drop(f, off, n);
@@ -260,7 +260,7 @@ pub(crate) fn verify_ranges(len: u64, mode: VerifyMode, salt: u64) -> Vec<(u64, 
 }
 
 /// Chunks of at most `CHUNK` bytes covering `ranges`, in order.
-fn chunks(ranges: &[(u64, u64)], max: usize) -> impl Iterator<Item = (u64, usize)> + '_ {
+pub(crate) fn chunks(ranges: &[(u64, u64)], max: usize) -> impl Iterator<Item = (u64, usize)> + '_ {
     ranges.iter().flat_map(move |&(start, len)| {
         (0..len.div_ceil(max as u64)).map(move |k| {
             let off = start + k * max as u64;

@@ -3,12 +3,15 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 use super::{par_io, par_slots, syncfs_reaches_storage, work_stat, Run, Slot, BATCH_BYTES, BATCH_FILES, FEW};
-use crate::journal::{Entry, Stage};
+use crate::journal::{Entry, Ident, Journal, Stage};
 use crate::method::PassFiller;
-use crate::record::{self, ItemResult, Problem};
-use crate::{fault, remove, sys, work, ItemKind, Phase, Progress, VerifyMode, WipeError};
+use crate::plan::PlannedItem;
+use crate::record::{self, ItemRecord, ItemResult, Problem};
+use crate::sha::Sha256State;
+use crate::{fault, pipe, remove, sys, work, GateRef, ItemKind, Phase, Progress, VerifyMode, WipeError};
 
 impl Run<'_> {
     pub(super) fn files(&mut self, progress: &dyn Progress, cancel: &AtomicBool) -> Result<bool, WipeError> {
@@ -62,6 +65,8 @@ impl Run<'_> {
                     verification: self.recs[i].verification.clone(),
                     cancelled: false,
                     after_pass: None,
+                    hash: None,
+                    piped: false,
                 }
             })
             .collect();
@@ -72,9 +77,23 @@ impl Run<'_> {
         for s in slots.iter_mut().filter(|s| s.stage.is_none()) {
             s.sha = self.prehashed.remove(&s.idx);
         }
+        // A large file is hashed inside its pipelined pass, each window just before
+        // it is overwritten; one an interrupted run left half-hashed goes on from the
+        // state in the journal. Without that state the hash is lost for good (the
+        // contents are partly overwritten) and the record says none.
+        for s in slots.iter_mut().filter(|s| pipe::wanted(s.len, s.stage) && s.sha.is_none()) {
+            s.hash = match s.stage {
+                None => Some(Sha256State::default()),
+                Some(_) => self.hash_prefixes.get(&s.idx).and_then(Sha256State::resume),
+            };
+        }
         progress.phase(
             Phase::Hashing,
-            slots.iter().filter(|s| s.stage.is_none() && s.sha.is_none()).map(|s| s.item.size).sum(),
+            slots
+                .iter()
+                .filter(|s| s.stage.is_none() && s.sha.is_none() && s.hash.is_none())
+                .map(|s| s.item.size)
+                .sum(),
         );
         par_slots(&mut slots, |s, b| {
             if cancel.load(Ordering::SeqCst) {
@@ -84,7 +103,7 @@ impl Run<'_> {
             let it = s.item;
             match work::open_checked(&it.path, it.dev, it.ino, it.size, it.mtime) {
                 Ok(f) => {
-                    if s.stage.is_none() && s.sha.is_none() {
+                    if s.stage.is_none() && s.sha.is_none() && s.hash.is_none() {
                         match work::hash_by_name(&it.path, it.ino, it.size, &mut b.0, progress) {
                             Ok(h) => s.sha = Some(hex::encode(h)),
                             Err(p) => s.problem = Some(p),
@@ -102,7 +121,8 @@ impl Run<'_> {
             r.content_sha256 = s.sha.clone();
             r.overwritten_bytes = s.len;
             if s.problem.is_none() && !s.cancelled && s.stage.is_none() {
-                entries.push(Entry { stage: Stage::Hashed, item: r.clone(), renamed_hmac: None, ident });
+                let hash_prefix = s.hash.as_ref().and_then(Sha256State::prefix);
+                entries.push(Entry { stage: Stage::Hashed, item: r.clone(), renamed_hmac: None, ident, hash_prefix });
             }
         }
         fault::point("hashing");
@@ -117,23 +137,20 @@ impl Run<'_> {
         self.journal(entries)?;
         let mut any_cancelled = slots.iter().any(|s| s.cancelled);
         slots.retain(|s| s.file.is_some());
-        if !slots.is_empty() {
+        // A file still to be hashed in its pass waits at the gate inside it, so that
+        // its hashing runs while the gate is pending.
+        let hash_in_pass = slots.iter().any(|s| s.hash.is_some());
+        if !slots.is_empty() && !hash_in_pass {
             self.pass_gate(ahead, progress, cancel)?;
             fault::point("gate-passed");
         }
         // The gate may have waited for a slow key derivation: a file written to or
-        // grown meanwhile is no longer the one hashed, and is left alone.
+        // grown meanwhile is no longer the one hashed, and is left alone. (A file
+        // waiting at the gate inside its pass, or behind one that does, is checked
+        // again there, once the gate has passed.)
         for s in slots.iter_mut() {
-            let it = s.item;
-            let now = s.file.as_ref().map(work_stat::of);
-            match now {
-                Some(Ok((len, mtime, ctime))) if len == it.size && mtime == it.mtime && ctime == it.ctime => {}
-                Some(Ok((len, ..))) if len > it.size => {
-                    s.problem = Some(Problem::Grew { planned: it.size, now: len });
-                }
-                Some(Ok(_)) => s.problem = Some(Problem::ChangedDuringWipe),
-                Some(Err(e)) => s.problem = Some(work::problem("stat", &e)),
-                None => {}
+            if let Some(Err(p)) = s.file.as_ref().map(|f| still_planned(f, s.item)) {
+                s.problem = Some(p);
             }
         }
         for s in slots.iter_mut().filter(|s| s.problem.is_some()) {
@@ -141,6 +158,24 @@ impl Run<'_> {
             self.fail(s.idx, s.problem.clone().unwrap_or(Problem::ChangedDuringWipe));
         }
         slots.retain(|s| s.file.is_some());
+        let mode = self.opts.verify;
+        let gate = GateOnce::new(if self.gate_passed { None } else { self.opts.gate.as_ref() });
+        let stop: Mutex<Option<WipeError>> = Mutex::new(None);
+        let journal = Mutex::new(self.journal.take());
+        let hashed_recs: HashMap<usize, (ItemRecord, Option<Ident>)> = slots
+            .iter()
+            .filter(|s| s.hash.is_some())
+            .map(|s| (s.idx, (self.recs[s.idx].clone(), self.idents[s.idx])))
+            .collect();
+        let fillers_of = |id: &String| -> Vec<PassFiller> {
+            self.opts
+                .method
+                .passes()
+                .iter()
+                .enumerate()
+                .map(|(n, p)| PassFiller::new(&self.seed, id.as_bytes(), n as u32, *p))
+                .collect()
+        };
 
         // Overwrite, pass by pass; each pass but the last is made durable before the
         // next is written, so the media really sees every pass.
@@ -161,7 +196,53 @@ impl Run<'_> {
                 if s.problem.is_some() || s.cancelled || s.stage.is_some_and(|st| st >= Stage::Verified) {
                     return;
                 }
+                if pipe::wanted(s.len, s.stage) {
+                    // Every pass at once, with the hash and the read-back.
+                    let (Some(f), Some(id)) = (s.file.take(), ids.get(&s.idx)) else { return };
+                    if n == 0 {
+                        let rec = hashed_recs.get(&s.idx);
+                        let keep = |cp: pipe::Checkpoint<'_>| keep_hash(&journal, rec, cp);
+                        let keep_ref: &pipe::Keep<'_> = &keep;
+                        let has_journal = lock(&journal).is_some();
+                        let it = s.item;
+                        let len = s.len;
+                        let check = |step: pipe::Step| match step {
+                            pipe::Step::GatePassed => {
+                                fault::point("gate-passed");
+                                still_planned(&f, it)
+                            }
+                            pipe::Step::PassWritten => {
+                                fault::point("pass-written");
+                                not_grown(&f, it, len)
+                            }
+                        };
+                        let env = pipe::Env {
+                            progress,
+                            cancel,
+                            spans: pipe::SPANS,
+                            gate: &|| gate.wait(),
+                            keep: (has_journal && rec.is_some()).then_some(keep_ref),
+                            after_sync: None,
+                            check: Some(&check),
+                        };
+                        run_piped(s, &f, &fillers_of(id), mode, &env, &stop);
+                    }
+                    s.file = Some(f);
+                    return;
+                }
                 let (Some(f), Some(id)) = (s.file.as_ref(), ids.get(&s.idx)) else { return };
+                if !gate.wait() {
+                    *lock(&stop) = Some(WipeError::GateClosed);
+                    return;
+                }
+                // Behind a file that waited at the gate inside its pass: the check after
+                // the gate is this one.
+                if n == 0 && hash_in_pass {
+                    if let Err(p) = still_planned(f, s.item) {
+                        s.problem = Some(p);
+                        return;
+                    }
+                }
                 let filler = PassFiller::new(seed, id.as_bytes(), n as u32, *pass);
                 if let Err(p) = work::write_pass(f, s.len, &filler, &mut b.0, progress, cancel) {
                     // Interrupted mid-pass: the journal says "hashed", so the next run
@@ -181,6 +262,16 @@ impl Run<'_> {
                 fault::point("pass-written");
             }
         }
+        self.journal = journal.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = stop.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            return Err(e);
+        }
+        if gate.passed() {
+            self.gate_passed = true;
+        }
+        for s in &slots {
+            self.recs[s.idx].content_sha256 = s.sha.clone();
+        }
         for s in slots.iter().filter(|s| s.cancelled) {
             self.fail(s.idx, Problem::Interrupted);
         }
@@ -196,15 +287,18 @@ impl Run<'_> {
         let per_file: HashSet<u64> =
             plan.filesystems.iter().filter(|f| few || !syncfs_reaches_storage(&f.caveats)).map(|f| f.dev).collect();
         par_slots(&mut slots, |s, _| {
-            if s.problem.is_some() || !per_file.contains(&s.item.dev) {
+            if s.problem.is_some() || s.piped || !per_file.contains(&s.item.dev) {
                 return;
             }
             if let Some(Err(e)) = s.file.as_ref().map(|f| f.sync_data()) {
                 s.problem = Some(work::problem("fdatasync", &e));
             }
         });
-        let live: Vec<usize> =
-            slots.iter().filter(|s| s.problem.is_none() && !per_file.contains(&s.item.dev)).map(|s| s.idx).collect();
+        let live: Vec<usize> = slots
+            .iter()
+            .filter(|s| s.problem.is_none() && !s.piped && !per_file.contains(&s.item.dev))
+            .map(|s| s.idx)
+            .collect();
         self.sync_devs(&live);
         for s in slots.iter_mut() {
             if s.problem.is_none() && self.recs[s.idx].result == ItemResult::Failed {
@@ -226,13 +320,13 @@ impl Run<'_> {
         fault::point("overwritten");
 
         // Read back from the device.
-        let mode = self.opts.verify;
         let last_pass = passes.len() - 1;
         let last_kind = passes[last_pass];
         if mode != VerifyMode::None {
-            progress.phase(Phase::Verifying, slots.iter().filter(|s| s.problem.is_none()).map(|s| s.len).sum());
+            progress
+                .phase(Phase::Verifying, slots.iter().filter(|s| s.problem.is_none() && !s.piped).map(|s| s.len).sum());
             par_slots(&mut slots, |s, b| {
-                if s.problem.is_some() || s.stage.is_some_and(|st| st >= Stage::Verified) {
+                if s.problem.is_some() || s.piped || s.stage.is_some_and(|st| st >= Stage::Verified) {
                     return;
                 }
                 let (Some(f), Some(id)) = (s.file.as_ref(), ids.get(&s.idx)) else { return };
@@ -330,5 +424,113 @@ impl Run<'_> {
         renames.retain(|(i, _)| self.recs[*i].result != ItemResult::Failed);
         self.unlink_journalled(&renames, false, progress)?;
         Ok(any_cancelled)
+    }
+}
+
+/// The gate, waited on once for all the workers of a batch.
+struct GateOnce<'a> {
+    gate: Option<&'a GateRef>,
+    seen: Mutex<Option<bool>>,
+}
+
+impl<'a> GateOnce<'a> {
+    fn new(gate: Option<&'a GateRef>) -> Self {
+        GateOnce { gate, seen: Mutex::new(None) }
+    }
+
+    fn wait(&self) -> bool {
+        // Held while waiting: the other workers wait for the same answer.
+        let mut seen = lock(&self.seen);
+        *seen.get_or_insert_with(|| self.gate.is_none_or(|g| g.0.wait()))
+    }
+
+    fn passed(&self) -> bool {
+        *lock(&self.seen) == Some(true)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Journal how far a large file's hash has got ("hashed", with the state or the
+/// digest): the writer does not pass the last state kept.
+fn keep_hash(
+    journal: &Mutex<Option<Journal>>,
+    rec: Option<&(ItemRecord, Option<Ident>)>,
+    cp: pipe::Checkpoint<'_>,
+) -> Result<(), WipeError> {
+    let Some((rec, ident)) = rec else { return Ok(()) };
+    let mut item = rec.clone();
+    let hash_prefix = match cp {
+        pipe::Checkpoint::Prefix(h) => h.prefix(),
+        pipe::Checkpoint::Done(d) => {
+            item.content_sha256 = Some(hex::encode(d));
+            None
+        }
+    };
+    match lock(journal).as_mut() {
+        Some(j) => j.append(&[Entry { stage: Stage::Hashed, item, renamed_hmac: None, ident: *ident, hash_prefix }])?,
+        None => return Ok(()),
+    }
+    // Killed here, the file is partly overwritten with its hash state journalled.
+    fault::point("hashing");
+    Ok(())
+}
+
+/// The file is still the one planned: same size, untouched since it was planned.
+fn still_planned(f: &std::fs::File, it: &PlannedItem) -> Result<(), Problem> {
+    match work_stat::of(f) {
+        Ok((len, mtime, ctime)) if len == it.size && mtime == it.mtime && ctime == it.ctime => Ok(()),
+        Ok((len, ..)) if len > it.size => Err(Problem::Grew { planned: it.size, now: len }),
+        Ok(_) => Err(Problem::ChangedDuringWipe),
+        Err(e) => Err(work::problem("stat", &e)),
+    }
+}
+
+/// The file has not grown past what a pass covers: bytes beyond were never overwritten.
+fn not_grown(f: &std::fs::File, it: &PlannedItem, len: u64) -> Result<(), Problem> {
+    match work_stat::of(f) {
+        Ok((now, ..)) if now > len.max(it.size) => Err(Problem::Grew { planned: it.size, now }),
+        Ok(_) => Ok(()),
+        Err(e) => Err(work::problem("stat", &e)),
+    }
+}
+
+/// One large file through `pipe::run`; its outcome into the slot.
+fn run_piped(
+    s: &mut Slot<'_>,
+    f: &std::fs::File,
+    fillers: &[PassFiller],
+    mode: VerifyMode,
+    env: &pipe::Env<'_>,
+    stop: &Mutex<Option<WipeError>>,
+) {
+    let item = s.item;
+    let job = pipe::Job {
+        path: &item.path,
+        file: f,
+        ino: item.ino,
+        size: item.size,
+        len: s.len,
+        passes: fillers,
+        hash: s.hash.take(),
+        mode,
+        ranges: work::verify_ranges(s.len, mode, item.ino),
+    };
+    let out = pipe::run(&job, env);
+    if let Some(d) = out.sha {
+        s.sha = Some(hex::encode(d));
+    }
+    match out.result {
+        Ok(v) => {
+            s.verification = v;
+            s.piped = true;
+        }
+        Err(pipe::Stop::Item(Problem::Interrupted)) => s.cancelled = true,
+        Err(pipe::Stop::Item(p)) => s.problem = Some(p),
+        Err(pipe::Stop::Run(e)) => {
+            lock(stop).get_or_insert(e);
+        }
     }
 }

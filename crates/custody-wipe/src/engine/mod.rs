@@ -12,12 +12,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use crate::journal::{Entry, Ident, Journal, Stage};
+use crate::journal::{Entry, HashPrefix, Ident, Journal, Stage};
 use crate::method::RunSeed;
 use crate::plan::{Plan, PlannedItem, WipeOptions};
 use crate::record::{
     self, Assurance, ErasureRecord, ItemRecord, ItemResult, NameResidue, PathKey, Problem, ResumeKind, Resumed,
 };
+use crate::sha::Sha256State;
 use crate::sys::{self, AlignedBuf};
 use crate::work::{self, CHUNK};
 use crate::{Caveat, ItemKind, Progress, RefuseReason, WipeError};
@@ -110,6 +111,10 @@ struct Slot<'a> {
     /// Size, mtime and ctime once the last pass was durable: any change after that is
     /// someone else writing.
     after_pass: Option<work_stat::Stat>,
+    /// A large file's hash still to take inside its pipelined pass (`crate::pipe`).
+    hash: Option<Sha256State>,
+    /// Its pipelined pass left it durable and read back.
+    piped: bool,
 }
 
 /// Re-checking a file against what the engine knows of it.
@@ -143,6 +148,8 @@ struct Run<'p> {
     gate_passed: bool,
     /// "done" entries waiting for the journal's next append (see `unlink_journalled`).
     deferred: Vec<Entry>,
+    /// Where an interrupted run left the hash of a large file, by item index.
+    hash_prefixes: HashMap<usize, HashPrefix>,
 }
 
 fn caveats_of(plan: &Plan, dev: u64) -> Vec<Caveat> {
@@ -309,6 +316,7 @@ impl Run<'_> {
             item: self.recs[idx].clone(),
             renamed_hmac: renamed.map(|p| self.key.hash_path(p)),
             ident: self.idents[idx],
+            hash_prefix: None,
         }
     }
 
@@ -430,6 +438,7 @@ pub fn execute(
         prehashed: HashMap::new(),
         gate_passed: false,
         deferred: Vec::new(),
+        hash_prefixes: HashMap::new(),
     };
     run.recs = plan.items.iter().map(|it| run.base_record(it)).collect();
 
@@ -552,6 +561,11 @@ fn carry_over(run: &mut Run<'_>, l: &crate::journal::Loaded) -> Vec<ItemRecord> 
             r.resumed = Some(Resumed { kind: ResumeKind::Continued, bytes_written_by_this_run: 0 });
             run.stages[i] = Some(en.stage);
             run.idents[i] = en.ident;
+            // A large file hashed up to here inside its pipelined pass: the rest of the
+            // hash is taken from where it stands, not from the start.
+            if let Some(h) = &en.hash_prefix {
+                run.hash_prefixes.insert(i, h.clone());
+            }
             used.insert(e);
         } else {
             r.resumed = Some(Resumed { kind: ResumeKind::Replaced, bytes_written_by_this_run: 0 });
