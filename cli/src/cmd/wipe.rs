@@ -46,7 +46,7 @@ pub fn run(cli: &Cli, a: &WipeArgs, out: &Output) -> Result<(), CliError> {
     // --quiet keeps the summary when a confirmation is asked: the question needs it.
     if !out.json && (!out.quiet || !a.yes) {
         for line in &summary {
-            eprintln!("{line}");
+            out.err_line(line);
         }
     }
     if !a.yes {
@@ -134,8 +134,11 @@ fn confirm(out: &Output) -> Result<(), CliError> {
     if out.json || !std::io::stdin().is_terminal() {
         return Err(CliError::ConfirmationNeeded);
     }
-    eprint!("{} ", out.t("wipe-confirm"));
-    let _ = std::io::stderr().flush();
+    // Never eprint!: a closed or full standard error must not panic the wipe.
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{} ", out.t("wipe-confirm"));
+    let _ = err.flush();
+    drop(err);
     let mut answer = String::new();
     std::io::stdin()
         .lock()
