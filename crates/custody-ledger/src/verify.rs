@@ -57,6 +57,10 @@ pub enum Problem {
     BadSignature,
     #[error("reading failed: {0}")]
     Io(String),
+    /// The body of a kind this release knows is not that kind's body
+    /// (docs/ledger-events.md).
+    #[error("{0}")]
+    BadBody(crate::events::BodyProblem),
 }
 
 /// A problem at a line (1-based).
@@ -92,9 +96,34 @@ pub(crate) fn read_line<R: BufRead>(r: &mut R, buf: &mut Vec<u8>) -> Result<bool
     Ok(true)
 }
 
-/// Check every line (see docs/ledger.md) and compute the Merkle root, in one pass with
-/// memory bounded by the longest line plus O(log n).
-pub fn verify<R: BufRead>(mut reader: R, keys: &dyn KeyResolver) -> Result<Verified, VerifyError> {
+impl Verified {
+    /// The kinds seen that this release does not know, with their counts: reported by
+    /// name, their bodies unchecked.
+    pub fn unknown_kinds(&self) -> BTreeMap<String, u64> {
+        self.kinds.iter().filter(|(k, _)| !crate::events::is_known(k)).map(|(k, n)| (k.clone(), *n)).collect()
+    }
+}
+
+/// Check every line (see docs/ledger.md), and the body of every kind this release
+/// knows (docs/ledger-events.md), and compute the Merkle root, in one pass with memory
+/// bounded by the longest line plus O(log n).
+pub fn verify<R: BufRead>(reader: R, keys: &dyn KeyResolver) -> Result<Verified, VerifyError> {
+    verify_each(reader, keys, &mut |_| {})
+}
+
+/// [`verify`], also returning every leaf hash in order (what checkpoints and proofs
+/// are built from): 32 bytes of memory per line.
+pub fn verify_with_leaves<R: BufRead>(reader: R, keys: &dyn KeyResolver) -> Result<(Verified, Vec<Hash>), VerifyError> {
+    let mut leaves = Vec::new();
+    let v = verify_each(reader, keys, &mut |h| leaves.push(h))?;
+    Ok((v, leaves))
+}
+
+fn verify_each<R: BufRead>(
+    mut reader: R,
+    keys: &dyn KeyResolver,
+    on_leaf: &mut dyn FnMut(Hash),
+) -> Result<Verified, VerifyError> {
     let mut buf = Vec::new();
     let mut builder = RootBuilder::new();
     let mut prev = Hash::ZERO;
@@ -124,8 +153,10 @@ pub fn verify<R: BufRead>(mut reader: R, keys: &dyn KeyResolver) -> Result<Verif
         let pk = keys.public_key(&e.actor).ok_or(at(Problem::UnknownActor(e.actor)))?;
         let sig = entry::sig_bytes(&e).ok_or(at(Problem::BadField("sig")))?;
         pk.verify(&signed, &sig).map_err(|_| at(Problem::BadSignature))?;
+        crate::events::Event::parse(&e.kind, &e.body).map_err(|p| at(Problem::BadBody(p)))?;
 
         let leaf = merkle::leaf_hash(bytes);
+        on_leaf(leaf);
         builder.push(leaf);
         prev = leaf;
         prev_time = Some(t);
@@ -134,6 +165,12 @@ pub fn verify<R: BufRead>(mut reader: R, keys: &dyn KeyResolver) -> Result<Verif
         line_no += 1;
     }
     Ok(Verified { size: line_no, root: builder.root(), last_leaf: (line_no > 0).then_some(prev), actors, kinds })
+}
+
+/// The leaf hash of every line, checking each line's form but not its signature, the
+/// chain or the body (for proofs over a ledger verified separately).
+pub fn read_leaves<R: BufRead>(reader: R) -> Result<Vec<Hash>, VerifyError> {
+    read_entries(reader).map(|r| r.map(|(_, h)| h)).collect()
 }
 
 /// Parse lines and compute their leaf hashes without checking signatures or the chain

@@ -18,6 +18,7 @@
 //! # Ok::<(), custody_lifecycle::Error>(())
 //! ```
 
+mod checkpoint;
 mod error;
 mod fsutil;
 mod home;
@@ -27,6 +28,11 @@ mod open;
 mod seal;
 mod wipe;
 
+pub use checkpoint::{
+    check_cosign, cosign, log_verifier, make_checkpoint, origin_of, prove_entry, read_note, verified_leaves,
+    witness_name, witness_verifier, CheckpointReport, CosignPlan, CosignReport, CosignRequest, Inconsistency,
+    ProveReport,
+};
 pub use error::Error;
 pub use home::{Home, PendingUnlock, Person, Role, Session, UnlockWatch};
 pub use ledger_check::{verify_ledger, LedgerReport};
