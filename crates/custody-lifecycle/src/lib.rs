@@ -25,6 +25,7 @@ mod home;
 mod ledger_check;
 mod machine;
 mod open;
+mod opened;
 mod seal;
 mod wipe;
 
@@ -38,6 +39,7 @@ pub use home::{Home, PendingUnlock, Person, Role, Session, UnlockWatch};
 pub use ledger_check::{verify_ledger, LedgerReport};
 pub use machine::Machine;
 pub use open::{open_delivery, read_passphrase_file, OpenReport, OpenRequest};
+pub use opened::payload_opened_in;
 pub use seal::{seal_delivery, SealReport, SealRequest};
 pub use wipe::{
     assurance_name, execute_wipe, execute_wipe_unlocking, outcome_name, plan_wipe, ItemProblem, PayloadRef, Planned,
