@@ -92,16 +92,14 @@ fn make(n: u64, path: &str) {
     let pk = key.public_key().to_base64();
     let mut out = BufWriter::new(std::fs::File::create(path).expect("create"));
     let mut prev = Hash::ZERO;
+    let t0 = chrono::DateTime::parse_from_rfc3339("2026-11-24T09:00:00+09:00").expect("time");
     for i in 0..n {
         let e = event(i, &pk);
         let mut obj = Map::new();
         obj.insert("v".into(), json!(1));
         obj.insert("seq".into(), json!(i));
         obj.insert("prev".into(), json!(prev.to_string()));
-        obj.insert(
-            "time".into(),
-            json!(format!("2026-11-30T{:02}:{:02}:{:02}+09:00", 9 + i / 3600 % 12, i / 60 % 60, i % 60)),
-        );
+        obj.insert("time".into(), json!(custody_ledger::format_time(&(t0 + chrono::Duration::seconds(i as i64)))));
         obj.insert("kind".into(), json!(e.kind()));
         obj.insert("actor".into(), json!(key.key_id().to_string()));
         obj.insert("body".into(), Value::Object(e.to_body()));

@@ -224,7 +224,8 @@ fn to_map<T: Serialize>(t: &T) -> Map<String, Value> {
 }
 
 fn from_map<T: serde::de::DeserializeOwned>(kind: &'static str, body: &Map<String, Value>) -> Result<T, BodyProblem> {
-    serde_json::from_value(Value::Object(body.clone())).map_err(|e| BodyProblem::Fields { kind, detail: e.to_string() })
+    // Deserialised from the borrowed map: no copy of the body on the verifier's path.
+    T::deserialize(body).map_err(|e| BodyProblem::Fields { kind, detail: e.to_string() })
 }
 
 impl Event {
