@@ -283,5 +283,9 @@ fn prove_gives_an_inclusion_proof_that_verifies_against_the_checkpoint() {
     // Human output in Japanese names the entry and its kind.
     let out = contractor.cmd().args(["--lang", "ja", "ledger", "prove", "1"]).output().unwrap();
     assert_ok(&out);
-    assert!(stdout(&out).contains("記録 1") && stdout(&out).contains("sealed"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("記録 1") && stdout(&out).contains("暗号化して媒体に書き込み（sealed）"),
+        "{}",
+        stdout(&out)
+    );
 }

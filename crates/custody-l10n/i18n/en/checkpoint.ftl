@@ -26,6 +26,11 @@ prove-label-time = Time
 prove-label-leaf = Leaf hash
 prove-against-checkpoint = The proof is for the checkpoint you gave: anyone holding it can check the entry with `--json`'s proof.
 prove-against-ledger = The proof is for your ledger as it is now. Give --checkpoint to prove against a checkpoint the ward cosigned.
+event-kind-init = ledger started (init)
+event-kind-sealed = sealed onto media (sealed)
+event-kind-opened = opened into a work folder (opened)
+event-kind-erased = erased (erased)
+event-kind-certified = certificate issued (certified)
 checkpoint-no-proof = (none: the checkpoint is smaller than the one held)
 
 checkpoint-problem-note = it is not a signed note

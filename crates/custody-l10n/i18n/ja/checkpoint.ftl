@@ -26,6 +26,11 @@ prove-label-time = 日時
 prove-label-leaf = リーフハッシュ
 prove-against-checkpoint = 証明は指定されたチェックポイントに対するものです。チェックポイントを持つ人は誰でも `--json` の証明で記録を確認できます。
 prove-against-ledger = 証明は現在の台帳に対するものです。区が副署したチェックポイントに対して証明するには --checkpoint を指定してください。
+event-kind-init = 台帳の開始（init）
+event-kind-sealed = 暗号化して媒体に書き込み（sealed）
+event-kind-opened = 作業フォルダに復号（opened）
+event-kind-erased = 消去（erased）
+event-kind-certified = 消去証明書の発行（certified）
 checkpoint-no-proof = （なし: 保管されているチェックポイントより小さいため）
 
 checkpoint-problem-note = 署名付きノートの形式ではありません
