@@ -10,11 +10,13 @@
 //! ```
 //!
 //! The signature covers the text up to and including the newline before the last
-//! blank line (a note's text may itself contain blank lines; a checkpoint's may not). The note key id is the first 4 bytes of SHA-256(name ‖ "\n" ‖ 0x01 ‖ public
-//! key); signature lines start with U+2014 (em dash) and a space. The ledger's owner
-//! signs (key name = origin); the ward adds its timestamped C2SP tlog-cosignature
-//! (`crate::cosignature`) after checking consistency with the last checkpoint it holds. Verifier keys are written `<name>+<hex key id>+<base64(0x01 ‖ key)>`
-//! as in Go's `golang.org/x/mod/sumdb/note`.
+//! blank line (a note's text may itself contain blank lines; a checkpoint's may not).
+//! The note key id is the first 4 bytes of SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key);
+//! signature lines start with U+2014 (em dash) and a space. The ledger's owner signs
+//! (key name = origin); the ward adds its timestamped C2SP tlog-cosignature
+//! ([`crate::cosignature`]) after checking consistency with the last checkpoint it
+//! holds. Verifier keys are written `<name>+<hex key id>+<base64(0x01 ‖ key)>` as in
+//! Go's `golang.org/x/mod/sumdb/note`. Formats and test vectors: docs/checkpoint.md.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
