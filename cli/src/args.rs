@@ -42,7 +42,7 @@ pub enum Command {
     Seal(SealArgs),
     /// Decrypt a payload into an owner-only work folder.
     Open(OpenArgs),
-    /// Check a ledger.
+    /// Check a ledger; checkpoints, cosignatures and proofs.
     #[command(subcommand)]
     Ledger(LedgerCommand),
     /// Erase files, folders or whole media, verified, with a record.
@@ -122,6 +122,34 @@ pub enum LedgerCommand {
         /// The public key that must have written it (minisign .pub file).
         #[arg(long, value_name = "PUBKEY")]
         key: Option<PathBuf>,
+    },
+    /// Sign your ledger's size and Merkle root as a checkpoint (C2SP signed note).
+    Checkpoint {
+        /// Write the checkpoint to this file (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// As the ward: check a contractor's checkpoint and ledger copy, then cosign it.
+    Cosign {
+        /// The contractor's checkpoint file.
+        checkpoint: PathBuf,
+        /// The contractor's ledger copy.
+        #[arg(long, value_name = "FILE")]
+        ledger: PathBuf,
+        /// The contractor's public key (minisign .pub); needed the first time.
+        #[arg(long, value_name = "KEY.pub")]
+        trust: Option<PathBuf>,
+        /// Write the cosigned checkpoint here (default: over CHECKPOINT).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// An inclusion proof for one entry of your ledger.
+    Prove {
+        /// The entry's seq (0 is the first line).
+        seq: u64,
+        /// Prove against this checkpoint of your ledger (default: the ledger as it is now).
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
     },
 }
 

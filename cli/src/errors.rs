@@ -52,15 +52,20 @@ pub struct Rendered {
     pub exit: Exit,
     pub message: String,
     pub hint: Option<String>,
+    /// Structured evidence for `--json` (a refused checkpoint: both checkpoints and
+    /// the proof); the message carries the same for people.
+    pub evidence: Option<serde_json::Value>,
 }
 
 impl Rendered {
     pub fn print(&self, out: &Output) {
         if out.json {
-            out.result(
-                &[],
-                json!({"ok": false, "error": {"code": self.code, "exit": self.exit as u8, "message": self.message, "hint": self.hint}}),
-            );
+            let mut error =
+                json!({"code": self.code, "exit": self.exit as u8, "message": self.message, "hint": self.hint});
+            if let Some(e) = &self.evidence {
+                error["evidence"] = e.clone();
+            }
+            out.result(&[], json!({"ok": false, "error": error}));
         } else {
             eprintln!("{}: {}", out.t("error-prefix"), self.message);
             if let Some(h) = &self.hint {
@@ -121,7 +126,7 @@ fn r(out: &Output, code: &'static str, exit: Exit, args: &Args<'_>) -> Rendered 
     let id = format!("err-{code}");
     let hint_id = format!("{id}.hint");
     let hint = out.ta(&hint_id, args);
-    Rendered { code, exit, message: out.ta(&id, args), hint: (hint != hint_id).then_some(hint) }
+    Rendered { code, exit, message: out.ta(&id, args), hint: (hint != hint_id).then_some(hint), evidence: None }
 }
 
 pub fn passphrase_problem(out: &Output, e: &PassphraseError) -> String {
@@ -200,8 +205,81 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
         L::Open(oe) => render_open(oe, out),
         L::Io { path, source } => io(out, path, source),
         L::Wipe(we) => render_wipe(we, out),
+        L::NotAFile { path } => r(out, "not-a-file", Exit::InputRefused, &[("path", p(path))]),
+        L::FileTooLarge { path, max } => {
+            r(out, "file-too-large", Exit::InputRefused, &[("path", p(path)), ("size", s(human_bytes(*max)))])
+        }
+        L::CheckpointInvalid { path, source } => r(
+            out,
+            "checkpoint-invalid",
+            Exit::Integrity,
+            &[("path", p(path)), ("detail", s(out.t(checkpoint_problem_id(source))))],
+        ),
+        L::CheckpointUntrusted { path, origin } => {
+            r(out, "checkpoint-untrusted", Exit::Integrity, &[("path", p(path)), ("origin", s(origin))])
+        }
+        L::WitnessNoTrust { origin } => r(out, "witness-no-trust", Exit::InputRefused, &[("origin", s(origin))]),
+        L::WitnessKeyMismatch { origin, pinned, given } => r(
+            out,
+            "witness-key-mismatch",
+            Exit::Integrity,
+            &[("origin", s(origin)), ("pinned", s(pinned)), ("given", s(given))],
+        ),
+        L::CheckpointMismatch { checkpoint_size, checkpoint_root, ledger_size, ledger_root } => r(
+            out,
+            "checkpoint-mismatch",
+            Exit::Integrity,
+            &[
+                ("checkpoint_size", s(checkpoint_size)),
+                ("checkpoint_root", s(checkpoint_root)),
+                ("ledger_size", s(ledger_size)),
+                ("ledger_root", s(ledger_root)),
+            ],
+        ),
+        L::CheckpointInconsistent(inc) => render_inconsistent(inc, out),
+        L::EntryNotFound { seq, size } => {
+            r(out, "entry-not-found", Exit::InputRefused, &[("seq", s(seq)), ("size", s(size))])
+        }
+        L::Ledger(custody_ledger::LedgerError::Io { path, source }) => io(out, path, source),
         other => r(out, "internal", Exit::Internal, &[("detail", s(other))]),
     }
+}
+
+/// Why a checkpoint or proof file was refused, in the user's language.
+fn checkpoint_problem_id(e: &custody_ledger::LedgerError) -> &'static str {
+    use custody_ledger::LedgerError as E;
+    match e {
+        E::MalformedNote { .. } => "checkpoint-problem-note",
+        E::MalformedCheckpoint { .. } => "checkpoint-problem-body",
+        E::MalformedVerifierKey { .. } => "checkpoint-problem-key",
+        E::MalformedProof { .. } => "checkpoint-problem-proof",
+        _ => "checkpoint-problem-other",
+    }
+}
+
+/// A checkpoint refused at cosigning: both checkpoints and the proof, as evidence.
+fn render_inconsistent(inc: &custody_lifecycle::Inconsistency, out: &Output) -> Rendered {
+    let proof = match &inc.proof {
+        Some(p) => p.hashes.iter().map(|h| format!("  {h}")).collect::<Vec<_>>().join("\n"),
+        None => out.t("checkpoint-no-proof"),
+    };
+    let args: &Args<'_> = &[
+        ("origin", s(&inc.origin)),
+        ("stored_size", s(inc.stored_size)),
+        ("submitted_size", s(inc.submitted_size)),
+        ("stored", s(inc.stored.trim_end())),
+        ("submitted", s(inc.submitted.trim_end())),
+        ("proof", s(proof)),
+    ];
+    let mut rendered = if inc.smaller {
+        r(out, "checkpoint-smaller", Exit::CheckpointInconsistent, args)
+    } else {
+        r(out, "checkpoint-inconsistent", Exit::CheckpointInconsistent, args)
+    };
+    // One stable code for scripts; the message says which of the two it was.
+    rendered.code = "checkpoint-inconsistent";
+    rendered.evidence = serde_json::to_value(inc).ok();
+    rendered
 }
 
 fn render_seal(e: &SealError, out: &Output) -> Rendered {
@@ -363,6 +441,7 @@ mod tests {
             include_str!("cmd/init.rs"),
             include_str!("cmd/key.rs"),
             include_str!("cmd/ledger.rs"),
+            include_str!("cmd/checkpoint.rs"),
             include_str!("cmd/demo.rs"),
             include_str!("secret.rs"),
         ];
@@ -397,6 +476,9 @@ mod tests {
                     "init-",
                     "ledger-",
                     "key-",
+                    "checkpoint-",
+                    "cosign-",
+                    "prove-",
                 ];
                 if known.iter().any(|p| piece.starts_with(p))
                     && piece.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')

@@ -31,6 +31,10 @@ pub enum Exit {
     Declined = 11,
     /// Reading or writing a file failed.
     Io = 12,
+    /// A checkpoint was refused at cosigning: inconsistent with, or smaller than, the
+    /// one the ward holds for that ledger (rewritten, forked or truncated). Nothing
+    /// was stored.
+    CheckpointInconsistent = 17,
 }
 
 impl From<Exit> for ExitCode {

@@ -7,7 +7,10 @@ use crate::errors::CliError;
 use crate::output::Output;
 
 pub fn run(cli: &Cli, c: &LedgerCommand, out: &Output) -> Result<(), CliError> {
-    let LedgerCommand::Verify { file, key } = c;
+    let (file, key) = match c {
+        LedgerCommand::Verify { file, key } => (file, key),
+        other => return super::checkpoint::run(cli, other, out),
+    };
     let key = match key {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|source| CliError::Io { path: path.clone(), source })?;

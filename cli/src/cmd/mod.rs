@@ -1,5 +1,6 @@
 //! One module per command.
 
+mod checkpoint;
 mod demo;
 mod init;
 mod key;

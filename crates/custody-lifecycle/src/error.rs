@@ -47,6 +47,24 @@ pub enum Error {
     Wipe(#[from] custody_wipe::WipeError),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    #[error("{path} is not a regular file")]
+    NotAFile { path: PathBuf },
+    #[error("{path} is larger than {max} bytes")]
+    FileTooLarge { path: PathBuf, max: u64 },
+    #[error("{path} is not a valid checkpoint: {source}")]
+    CheckpointInvalid { path: PathBuf, source: custody_ledger::LedgerError },
+    #[error("the checkpoint {path} is not signed by the key trusted for {origin}")]
+    CheckpointUntrusted { path: PathBuf, origin: String },
+    #[error("no key is trusted for {origin} yet: give the contractor's public key with --trust")]
+    WitnessNoTrust { origin: String },
+    #[error("{origin} is pinned to key {pinned}, not to the key given ({given})")]
+    WitnessKeyMismatch { origin: String, pinned: String, given: String },
+    #[error("the checkpoint says {checkpoint_size} entries with root {checkpoint_root}, the ledger has {ledger_size} with root {ledger_root}")]
+    CheckpointMismatch { checkpoint_size: u64, checkpoint_root: String, ledger_size: u64, ledger_root: String },
+    #[error("the checkpoint is inconsistent with the one held for {}", .0.origin)]
+    CheckpointInconsistent(Box<crate::checkpoint::Inconsistency>),
+    #[error("entry {seq} is not in a ledger of {size} entries")]
+    EntryNotFound { seq: u64, size: u64 },
 }
 
 impl Error {

@@ -18,20 +18,28 @@
 //! # Ok::<(), custody_lifecycle::Error>(())
 //! ```
 
+mod checkpoint;
 mod error;
 mod fsutil;
 mod home;
 mod ledger_check;
 mod machine;
 mod open;
+mod opened;
 mod seal;
 mod wipe;
 
+pub use checkpoint::{
+    check_cosign, cosign, log_verifier, make_checkpoint, origin_of, prove_entry, read_note, verified_leaves,
+    witness_name, witness_verifier, CheckpointReport, CosignPlan, CosignReport, CosignRequest, Inconsistency,
+    ProveReport,
+};
 pub use error::Error;
 pub use home::{Home, PendingUnlock, Person, Role, Session, UnlockWatch};
 pub use ledger_check::{verify_ledger, LedgerReport};
 pub use machine::Machine;
 pub use open::{open_delivery, read_passphrase_file, OpenReport, OpenRequest};
+pub use opened::payload_opened_in;
 pub use seal::{seal_delivery, SealReport, SealRequest};
 pub use wipe::{
     assurance_name, execute_wipe, execute_wipe_unlocking, outcome_name, plan_wipe, ItemProblem, PayloadRef, Planned,

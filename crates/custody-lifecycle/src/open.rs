@@ -4,10 +4,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use custody_ledger::events::{self, Event};
+use custody_ledger::Hash;
 use custody_notice::Passphrase;
 use custody_seal::Label;
 use serde::Serialize;
-use serde_json::{json, Map};
 
 use crate::{Error, Machine, Session};
 
@@ -50,14 +51,23 @@ pub fn open_delivery(
     let machine = Machine::current();
     let manifest_root = hex::encode(opened.manifest_root);
     let payload_id = opened.manifest.payload_id.to_string();
-    let mut body = Map::new();
-    body.insert("payload_id".into(), json!(payload_id));
-    body.insert("manifest_root".into(), json!(manifest_root));
-    body.insert("file_count".into(), json!(opened.file_count));
-    body.insert("total_bytes".into(), json!(opened.total_bytes));
-    body.insert("label_checked".into(), json!(label.is_some()));
-    body.insert("machine".into(), json!(machine));
-    let appended = match session.record("opened", body) {
+    let opened_event = match session.home().folder_hmac(&opened.dest) {
+        Ok(folder_hmac) => Event::Opened(events::Opened {
+            v: events::BODY_VERSION,
+            payload_id: payload_id.clone(),
+            manifest_root: Hash(opened.manifest_root),
+            file_count: opened.file_count,
+            total_bytes: opened.total_bytes,
+            label_checked: label.is_some(),
+            machine: events::Machine { hostname: machine.hostname.clone(), machine_id: machine.machine_id.clone() },
+            folder_hmac,
+        }),
+        Err(e) => {
+            remove_opened(&req.dest, dest_existed);
+            return Err(e);
+        }
+    };
+    let appended = match session.record_event(&opened_event) {
         Ok(a) => a,
         Err(e) => {
             // Plaintext that the ledger does not know about is an unrecorded copy
