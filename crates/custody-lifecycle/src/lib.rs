@@ -18,6 +18,9 @@
 //! # Ok::<(), custody_lifecycle::Error>(())
 //! ```
 
+pub mod anchor;
+mod certify;
+mod coverage;
 mod error;
 mod fsutil;
 mod home;
@@ -25,14 +28,17 @@ mod ledger_check;
 mod machine;
 mod open;
 mod seal;
+mod verify_cert;
 mod wipe;
 
-pub use error::Error;
+pub use certify::{certify, countersign, CertifyReport, CertifyRequest, CountersignReport};
+pub use error::{Error, Unreadable};
 pub use home::{Home, PendingUnlock, Person, Role, Session, UnlockWatch};
 pub use ledger_check::{verify_ledger, LedgerReport};
 pub use machine::Machine;
 pub use open::{open_delivery, read_passphrase_file, OpenReport, OpenRequest};
 pub use seal::{seal_delivery, SealReport, SealRequest};
+pub use verify_cert::{verify_certificate, VerifyReport, VerifyRequest};
 pub use wipe::{
     assurance_name, execute_wipe, execute_wipe_unlocking, outcome_name, plan_wipe, ItemProblem, PayloadRef, Planned,
     WipeJob, WipeReport, WipeRequest,

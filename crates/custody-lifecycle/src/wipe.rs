@@ -105,6 +105,11 @@ pub fn plan_wipe(home: &Home, req: &WipeRequest) -> Result<WipeJob, Error> {
         None => {
             let plan = custody_wipe::plan(&req.paths, &opts)?;
             let mut payloads = find_payloads(&req.paths);
+            for p in crate::coverage::opened_payloads_within(home, &req.paths) {
+                if !payloads.contains(&p) {
+                    payloads.push(p);
+                }
+            }
             // An interrupted run may have erased a payload and its label already: what
             // it found is still part of this job.
             for p in remembered_payloads(opts.journal.as_deref())? {
@@ -203,6 +208,10 @@ fn finish(
     if let Some(key) = record.path_key() {
         let key_path = record_path.with_extension("pathkey");
         write_atomic(&key_path, format!("{}\n", hex::encode(key.expose_bytes())).as_bytes(), 0o600, false)?;
+    }
+
+    if let Planned::Files(plan) = &job.planned {
+        crate::coverage::settle(home, &plan.items, &record, &record_sha256)?;
     }
 
     let mut counts = (0u64, 0u64, 0u64);
