@@ -31,6 +31,10 @@ pub enum Exit {
     Declined = 11,
     /// Reading or writing a file failed.
     Io = 12,
+    /// `verify`: the certificate or package was read, but some check failed.
+    NotVerified = 15,
+    /// `verify`: an input could not be read or parsed at all.
+    VerifyInputUnreadable = 16,
 }
 
 impl From<Exit> for ExitCode {

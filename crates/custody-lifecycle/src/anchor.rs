@@ -67,32 +67,47 @@ pub fn inclusion_proof(leaves: &[Hash], seq: u64) -> Result<Vec<String>, Error> 
     Ok(merkle::inclusion_proof(leaves, seq)?.iter().map(Hash::to_string).collect())
 }
 
-fn signer_names(note: &str) -> Vec<&str> {
-    note.lines().filter_map(|l| l.strip_prefix("\u{2014} ")).filter_map(|l| l.split(' ').next()).collect()
+/// (name, note key id) of each Ed25519 signature line of a note.
+fn signers(note: &str) -> Vec<(&str, [u8; 4])> {
+    use base64::Engine;
+    note.lines()
+        .filter_map(|l| l.strip_prefix("\u{2014} "))
+        .filter_map(|l| {
+            let (name, b64) = l.split_once(' ')?;
+            let raw = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+            Some((name, raw.get(..4)?.try_into().ok()?))
+        })
+        .collect()
 }
 
 /// The checkpoint in `note` when the issuer signed it, with the trusted keys other
 /// than the issuer's that cosigned it. None when the issuer's signature is missing or
 /// any known signature is bad.
 pub fn read_cosigned(note: &str, issuer: &PublicKey, trusted: &[PublicKey]) -> Option<Cosigned> {
-    let issuer_name = note_name(issuer.key_id());
-    let mut verifiers = vec![NoteVerifier::new(&issuer_name, issuer).ok()?];
-    let mut ward: Vec<(String, String)> = vec![];
-    for name in signer_names(note) {
+    let issuer_v = NoteVerifier::new(&note_name(issuer.key_id()), issuer).ok()?;
+    let lines = signers(note);
+    if !lines.iter().any(|(n, id)| *n == issuer_v.name && *id == issuer_v.id) {
+        return None;
+    }
+    let mut verifiers = vec![issuer_v.clone()];
+    let mut cosigners = vec![];
+    for (name, id) in &lines {
         for k in trusted.iter().filter(|k| k.ed25519_bytes() != issuer.ed25519_bytes()) {
-            if let Ok(v) = NoteVerifier::new(name, k) {
-                ward.push((name.to_owned(), k.key_id().to_string()));
-                verifiers.push(v);
+            match NoteVerifier::new(name, k) {
+                Ok(v) if v.id == *id && *name != issuer_v.name => {
+                    cosigners.push(k.key_id().to_string());
+                    verifiers.push(v);
+                }
+                _ => {}
             }
         }
     }
+    // Every known signature, the issuer's and each cosigner's, must verify.
     let (text, signed_by) = checkpoint::open_note(note, &verifiers).ok()?;
-    if !signed_by.contains(&issuer_name) {
+    if !signed_by.contains(&issuer_v.name) {
         return None;
     }
     let cp = Checkpoint::parse_body(text).ok()?;
-    let mut cosigners: Vec<String> =
-        ward.into_iter().filter(|(n, _)| signed_by.contains(n)).map(|(_, k)| k).collect();
     cosigners.dedup();
     Some(Cosigned { checkpoint: cp, cosigners })
 }
