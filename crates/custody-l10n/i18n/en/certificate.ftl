@@ -145,6 +145,14 @@ verify-why-timeline-opened-before-sealed = { $payload } was opened before it was
 verify-why-timeline-erased-before-opened = The erasure of { $payload } started before it was opened.
 verify-why-timeline-erased-before-sealed = The erasure of { $payload } started before it was sealed.
 
+## demo
+demo-step-certify = The contractor issues a signed certificate of erasure and hands the ward the return package.
+demo-step-cosign = The ward cosigns the contractor's ledger checkpoint and verifies the certificate against the manifest it kept.
+demo-media-destination = Returned to the ward
+demo-certified = Certificate { $id } issued; return package: { $package }
+demo-check = { $check }: { $outcome }
+demo-documents = The documents to open (password notice, certificate): { $path }
+
 ## errors
 err-verify-input-unreadable = { $path } cannot be read: { $detail }
     .hint = Give the certificate file (CERT.json) or a return package folder, and valid public keys, manifests and labels.

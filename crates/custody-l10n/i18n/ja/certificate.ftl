@@ -145,6 +145,14 @@ verify-why-timeline-opened-before-sealed = { $payload } の復号が封かんよ
 verify-why-timeline-erased-before-opened = { $payload } の消去が復号より前に始まっています。
 verify-why-timeline-erased-before-sealed = { $payload } の消去が封かんより前に始まっています。
 
+## demo
+demo-step-certify = 委託先が署名付きの消去証明書を発行し、返却パッケージを区に渡します。
+demo-step-cosign = 区が委託先の台帳チェックポイントに副署し、保管している目録で消去証明書を確認します。
+demo-media-destination = 区へ返却
+demo-certified = 消去証明書 { $id } を発行しました。返却パッケージ: { $package }
+demo-check = { $check }: { $outcome }
+demo-documents = 開いて確認できる書類（パスワード通知書、消去証明書）: { $path }
+
 ## errors
 err-verify-input-unreadable = { $path } を読めません: { $detail }
     .hint = 証明書のファイル（CERT.json）か返却パッケージのフォルダ、正しい公開鍵・目録・ラベルを指定してください。
