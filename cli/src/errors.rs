@@ -450,4 +450,30 @@ mod tests {
             assert!(Localizer::new(Lang::En).has(&format!("assurance-{level}")));
         }
     }
+
+    /// Every check name and reason code `verify` can report has its sentence in both
+    /// languages: a reader never sees a bare code.
+    #[test]
+    fn every_verify_check_and_reason_has_words_in_japanese_and_english() {
+        let sources = [
+            include_str!("../../crates/custody-certificate/src/checks.rs"),
+            include_str!("../../crates/custody-certificate/src/chain.rs"),
+        ];
+        let mut ids = vec![];
+        for src in sources {
+            let src = src.split_whitespace().collect::<Vec<_>>().join(" ");
+            for part in src.split("Reason::new(\"").skip(1) {
+                ids.push(format!("verify-why-{}", part.split('"').next().unwrap_or_default()));
+            }
+            for part in src.split("name: \"").skip(1).chain(src.split("Check::pass(\"").skip(1)).chain(src.split("Check::fail(\"").skip(1)).chain(src.split("Check::skip(\"").skip(1)) {
+                ids.push(format!("check-{}", part.split('"').next().unwrap_or_default()));
+            }
+        }
+        assert!(ids.len() > 60, "found only {} ids: the scan is broken", ids.len());
+        for lang in [Lang::Ja, Lang::En] {
+            let l = Localizer::new(lang);
+            let missing: Vec<&String> = ids.iter().filter(|id| !l.has(id)).collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+        }
+    }
 }
