@@ -33,8 +33,8 @@ fn delivery() -> Delivery {
     let out = ward.seal(&src, &media, &notice, &["--contract", "R8-001"]);
     assert_ok(&out);
     let sealed = json(&out);
-    let payload = PathBuf::from(sealed["payload_path"].as_str().unwrap());
-    let label = PathBuf::from(sealed["label_path"].as_str().unwrap());
+    let payload = PathBuf::from(sealed["payload"].as_str().unwrap());
+    let label = PathBuf::from(sealed["label"].as_str().unwrap());
     fs::copy(&label, ward.path("label-copy.json")).unwrap();
     let work = contractor.path("work");
     let out = contractor
@@ -120,7 +120,16 @@ fn r11_ward_verifies_the_return_package_in_one_step() {
     for f in ["CERT.json", "CERT.json.minisig", "CERT.html"] {
         assert!(d.contractor.path(f).is_file(), "{f}");
     }
-    for f in ["certificate.json", "certificate.json.minisig", "certificate.html", "issuer.pub", "ledger.jsonl", "checkpoint.txt", "SHA256SUMS", "chain/000001.json"] {
+    for f in [
+        "certificate.json",
+        "certificate.json.minisig",
+        "certificate.html",
+        "issuer.pub",
+        "ledger.jsonl",
+        "checkpoint.txt",
+        "SHA256SUMS",
+        "chain/000001.json",
+    ] {
         assert!(pkg.join(f).is_file(), "package lacks {f}");
     }
     assert_eq!(fs::read(&cert).unwrap(), fs::read(pkg.join("certificate.json")).unwrap());
@@ -131,7 +140,10 @@ fn r11_ward_verifies_the_return_package_in_one_step() {
     assert!(fs::read_dir(&opened).map(|r| r.count()).unwrap_or(0) == 0, "the open note survived the wipe");
     let last = d.contractor.ledger_lines().pop().unwrap();
     assert_eq!(last["kind"], "certified");
-    assert_eq!(last["body"]["certificate_sha256"], custody_certificate::Certificate::hash_of(&fs::read(&cert).unwrap()));
+    assert_eq!(
+        last["body"]["certificate_sha256"],
+        custody_certificate::Certificate::hash_of(&fs::read(&cert).unwrap())
+    );
 
     let contractor_pub = export_key(&d.contractor, "contractor.pub");
     // Before the ward cosigned: that check fails by name, and says to run ledger cosign.
@@ -146,11 +158,20 @@ fn r11_ward_verifies_the_return_package_in_one_step() {
     let out = verify(
         &d,
         &pkg,
-        &["--trust".as_ref(), contractor_pub.as_os_str(), "--checkpoint".as_ref(), cosigned.as_os_str(), "--label".as_ref(), d.label_copy().as_os_str()],
+        &[
+            "--trust".as_ref(),
+            contractor_pub.as_os_str(),
+            "--checkpoint".as_ref(),
+            cosigned.as_os_str(),
+            "--label".as_ref(),
+            d.label_copy().as_os_str(),
+        ],
     );
     assert_ok(&out);
     let report = json(&out);
-    for name in ["signature", "chain", "checkpoint", "inclusion", "cosignature", "ledger", "label", "coverage", "timeline"] {
+    for name in
+        ["signature", "chain", "checkpoint", "inclusion", "cosignature", "ledger", "label", "coverage", "timeline"]
+    {
         assert_eq!(check(&report, name)["outcome"], "passed", "{name}: {}", stdout(&out));
     }
     // The ward kept the manifest when it sealed: coverage ran without --manifest.
@@ -191,7 +212,11 @@ fn r11_a_delivered_file_the_records_miss_fails_verify_naming_it() {
     let (_, pkg) = certify(&d, &[]);
     let contractor_pub = export_key(&d.contractor, "contractor.pub");
     let cosigned = cosign(&d, &pkg);
-    let out = verify(&d, &pkg, &["--trust".as_ref(), contractor_pub.as_os_str(), "--checkpoint".as_ref(), cosigned.as_os_str()]);
+    let out = verify(
+        &d,
+        &pkg,
+        &["--trust".as_ref(), contractor_pub.as_os_str(), "--checkpoint".as_ref(), cosigned.as_os_str()],
+    );
     assert_exit(&out, 15);
     let report = json(&out);
     let cov = check(&report, "coverage");
@@ -244,7 +269,13 @@ fn r11_stock_minisign_verifies_the_certificate_and_a_countersignature_is_reporte
     let (cert, _) = certify(&d, &[]);
     let contractor_pub = export_key(&d.contractor, "contractor.pub");
     if have("minisign", "r11_stock_minisign_verifies_the_certificate") {
-        let out = std::process::Command::new("minisign").arg("-Vm").arg(&cert).arg("-p").arg(&contractor_pub).output().unwrap();
+        let out = std::process::Command::new("minisign")
+            .arg("-Vm")
+            .arg(&cert)
+            .arg("-p")
+            .arg(&contractor_pub)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
         let said = stdout(&out) + &stderr(&out);
         assert!(said.contains("custody certificate CERT-") && said.contains("株式会社サンプル"), "{said}");
@@ -263,7 +294,15 @@ fn r11_stock_minisign_verifies_the_certificate_and_a_countersignature_is_reporte
     assert_eq!(check(&report, "countersignature")["outcome"], "passed", "{}", stdout(&out));
     if have("minisign", "r11_countersignature_stock_minisign") {
         let ward_pub = export_key(&d.ward, "ward.pub");
-        let out = std::process::Command::new("minisign").arg("-Vm").arg(&ward_cert).arg("-x").arg(&sig).arg("-p").arg(&ward_pub).output().unwrap();
+        let out = std::process::Command::new("minisign")
+            .arg("-Vm")
+            .arg(&ward_cert)
+            .arg("-x")
+            .arg(&sig)
+            .arg("-p")
+            .arg(&ward_pub)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
     }
 }

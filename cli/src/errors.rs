@@ -465,7 +465,13 @@ mod tests {
             for part in src.split("Reason::new(\"").skip(1) {
                 ids.push(format!("verify-why-{}", part.split('"').next().unwrap_or_default()));
             }
-            for part in src.split("name: \"").skip(1).chain(src.split("Check::pass(\"").skip(1)).chain(src.split("Check::fail(\"").skip(1)).chain(src.split("Check::skip(\"").skip(1)) {
+            for part in src
+                .split("name: \"")
+                .skip(1)
+                .chain(src.split("Check::pass(\"").skip(1))
+                .chain(src.split("Check::fail(\"").skip(1))
+                .chain(src.split("Check::skip(\"").skip(1))
+            {
                 ids.push(format!("check-{}", part.split('"').next().unwrap_or_default()));
             }
         }

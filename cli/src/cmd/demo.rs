@@ -6,8 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use custody_l10n::Lang;
 use custody_certificate::Outcome;
+use custody_l10n::Lang;
 use custody_lifecycle::{
     anchor, certify, execute_wipe, open_delivery, outcome_name, plan_wipe, read_passphrase_file, seal_delivery,
     verify_certificate, verify_ledger, CertifyRequest, Home, OpenRequest, Person, Role, SealRequest, VerifyRequest,
@@ -172,16 +172,12 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
             package: Some(package.clone()),
         },
     )?;
-    out.say(
-        "demo-certified",
-        &[("id", cert.id.clone().into()), ("package", package.display().to_string().into())],
-    );
+    out.say("demo-certified", &[("id", cert.id.clone().into()), ("package", package.display().to_string().into())]);
 
     step(7, "demo-step-cosign");
     let checkpoint_path = package.join("checkpoint.txt");
     let note = fs::read_to_string(&checkpoint_path).map_err(io(&checkpoint_path))?;
-    let cosigned =
-        anchor::cosign(&ward_session, &note, &package.join("ledger.jsonl"), contractor.public_key())?;
+    let cosigned = anchor::cosign(&ward_session, &note, &package.join("ledger.jsonl"), contractor.public_key())?;
     let cosigned_path = root.join("cosigned.checkpoint");
     fs::write(&cosigned_path, cosigned).map_err(io(&cosigned_path))?;
     let contractor_pub = root.join("contractor.pub");
@@ -201,7 +197,10 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
             Outcome::Failed => "verify-failed",
             Outcome::Skipped => "verify-skipped",
         };
-        out.say("demo-check", &[("check", out.t(&format!("check-{}", c.name)).into()), ("outcome", out.t(outcome).into())]);
+        out.say(
+            "demo-check",
+            &[("check", out.t(&format!("check-{}", c.name)).into()), ("outcome", out.t(outcome).into())],
+        );
     }
     out.say("demo-documents", &[("path", documents.display().to_string().into())]);
 

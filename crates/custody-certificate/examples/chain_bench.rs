@@ -24,7 +24,12 @@ fn main() {
             prev_cert: prev.clone(),
             issued: "2026-12-01T10:00:00+09:00".into(),
             lang: "ja".into(),
-            issuer: Party { org: "株式会社サンプル".into(), name: "山田 花子".into(), role: "responsible".into(), key_id: kid.clone() },
+            issuer: Party {
+                org: "株式会社サンプル".into(),
+                name: "山田 花子".into(),
+                role: "responsible".into(),
+                key_id: kid.clone(),
+            },
             contract: Some(format!("R8-{seq:04}")),
             addressed_to: vec!["新宿区長".into()],
             media_destination: None,

@@ -185,7 +185,9 @@ fn signature(ev: &Evidence<'_>) -> Check {
         return Check::fail("signature", Reason::new("signature-missing"));
     };
     match verify_sig(ev, sig, true) {
-        Ok(kid) if kid == ev.cert.issuer.key_id => Check::pass("signature", Reason::new("signature-ok").with("key", kid)),
+        Ok(kid) if kid == ev.cert.issuer.key_id => {
+            Check::pass("signature", Reason::new("signature-ok").with("key", kid))
+        }
         Ok(kid) => Check::fail(
             "signature",
             Reason::new("signature-not-issuer").with("key", kid).with("issuer", &ev.cert.issuer.key_id),
@@ -209,8 +211,8 @@ fn checkpoint(ev: &Evidence<'_>, issuer: Option<&PublicKey>) -> Result<Checkpoin
         return Err(Reason::new("no-issuer-key").with("key", &ev.cert.issuer.key_id));
     };
     let name = ev.note_name.clone().unwrap_or_default();
-    let verifier = custody_ledger::checkpoint::NoteVerifier::new(&name, key)
-        .map_err(|_| Reason::new("checkpoint-malformed"))?;
+    let verifier =
+        custody_ledger::checkpoint::NoteVerifier::new(&name, key).map_err(|_| Reason::new("checkpoint-malformed"))?;
     let (text, _) = custody_ledger::checkpoint::open_note(&ev.cert.anchor.checkpoint, &[verifier])
         .map_err(|_| Reason::new("checkpoint-signature"))?;
     Checkpoint::parse_body(text).map_err(|_| Reason::new("checkpoint-malformed"))
@@ -406,13 +408,14 @@ fn timeline(ev: &Evidence<'_>) -> Check {
     let c = ev.cert;
     let mut fails = vec![];
     let issued = time(&c.issued);
-    let mut before = |a: Option<DateTime<FixedOffset>>, b: Option<DateTime<FixedOffset>>, what: &'static str, id: &str| {
-        if let (Some(a), Some(b)) = (a, b) {
-            if a > b {
-                fails.push(Reason::new(what).with("payload", id));
+    let mut before =
+        |a: Option<DateTime<FixedOffset>>, b: Option<DateTime<FixedOffset>>, what: &'static str, id: &str| {
+            if let (Some(a), Some(b)) = (a, b) {
+                if a > b {
+                    fails.push(Reason::new(what).with("payload", id));
+                }
             }
-        }
-    };
+        };
     for item in &c.items {
         before(time(&item.started), time(&item.finished), "timeline-erased-order", &item.record_sha256[..12]);
         before(time(&item.finished), issued, "timeline-certified-before-erased", &item.record_sha256[..12]);

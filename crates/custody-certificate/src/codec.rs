@@ -123,6 +123,9 @@ pub(crate) fn is_hex32(s: &str) -> bool {
 
 pub(crate) fn is_time(s: &str) -> bool {
     DateTime::parse_from_rfc3339(s)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false) == s || t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true) == s)
+        .map(|t| {
+            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false) == s
+                || t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true) == s
+        })
         .unwrap_or(false)
 }

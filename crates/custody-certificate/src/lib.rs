@@ -27,7 +27,9 @@ mod model;
 mod render;
 mod strict_json;
 
-pub use checks::{all_passed, check_all, Check, Cosigned, DeliveredManifest, Evidence, LabelFacts, Outcome, Reason, SignatureFile};
+pub use checks::{
+    all_passed, check_all, Check, Cosigned, DeliveredManifest, Evidence, LabelFacts, Outcome, Reason, SignatureFile,
+};
 pub use codec::{certificate_id, MAX_CERT_BYTES};
 pub use error::CertError;
 pub use model::{

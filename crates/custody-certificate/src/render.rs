@@ -133,14 +133,10 @@ pub fn render_html(cert: &Certificate, l: &Localizer) -> String {
     );
     for (n, item) in cert.items.iter().enumerate() {
         let media = &item.media;
-        let make: Vec<&str> =
-            [&media.make, &media.model, &media.serial].iter().filter_map(|v| v.as_deref()).collect();
+        let make: Vec<&str> = [&media.make, &media.model, &media.serial].iter().filter_map(|v| v.as_deref()).collect();
         let result_class = if item.outcome == "all-erased" { "ok" } else { "ng" };
-        let assurance: Vec<String> = item
-            .assurance
-            .iter()
-            .map(|(k, v)| format!("{} {}", l.msg(&format!("assurance-{k}")), v))
-            .collect();
+        let assurance: Vec<String> =
+            item.assurance.iter().map(|(k, v)| format!("{} {}", l.msg(&format!("assurance-{k}")), v)).collect();
         let _ = write!(
             h,
             r#"<section><h2>{item_h} {n}</h2>
@@ -215,9 +211,9 @@ pub fn render_html(cert: &Certificate, l: &Localizer) -> String {
         if p.unlisted_erased > 0 {
             parts.push(l.msg_args("cert-unlisted", &[("n", p.unlisted_erased.into())]));
         }
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<tr><td class=\"mono\">{}<br>{}…</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td class=\"mono\">{}<br>{}…</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&p.payload_id),
             esc(&p.manifest_root[..16.min(p.manifest_root.len())]),
             p.file_count,

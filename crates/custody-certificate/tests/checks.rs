@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::DateTime;
 use custody_certificate::{
-    all_passed, check_all, certificate_id, Anchor, Certificate, Check, Cosigned, Counts, DeliveredManifest,
+    all_passed, certificate_id, check_all, Anchor, Certificate, Check, Cosigned, Counts, DeliveredManifest,
     EntryCoverage, EntryStatus, Evidence, Item, Media, Outcome, Party, PayloadCoverage, Proof, SignatureFile, FORMAT,
 };
 use custody_keys::{KeyId, PublicKey, SecretKey};
@@ -35,7 +35,14 @@ const FILES: [(&str, &str); 3] = [
     ("申請書/鈴木.txt", "3333333333333333333333333333333333333333333333333333333333333333"),
 ];
 
-fn cert_for(key: &SecretKey, seq: u64, prev: Option<String>, leaves: &[custody_ledger::Hash], cited: u64, leaf: &str) -> Certificate {
+fn cert_for(
+    key: &SecretKey,
+    seq: u64,
+    prev: Option<String>,
+    leaves: &[custody_ledger::Hash],
+    cited: u64,
+    leaf: &str,
+) -> Certificate {
     let kid = key.key_id().to_string();
     let body = Checkpoint {
         origin: format!("custody.invalid/ledger/{kid}"),
@@ -53,7 +60,12 @@ fn cert_for(key: &SecretKey, seq: u64, prev: Option<String>, leaves: &[custody_l
         prev_cert: prev,
         issued: format!("2026-12-0{}T10:00:00+09:00", seq.min(9)),
         lang: "ja".into(),
-        issuer: Party { org: "株式会社サンプル".into(), name: "山田 花子".into(), role: "responsible".into(), key_id: kid },
+        issuer: Party {
+            org: "株式会社サンプル".into(),
+            name: "山田 花子".into(),
+            role: "responsible".into(),
+            key_id: kid,
+        },
         contract: Some("R8-001".into()),
         addressed_to: vec!["新宿区長".into()],
         media_destination: Some("返却".into()),
@@ -96,7 +108,11 @@ fn cert_for(key: &SecretKey, seq: u64, prev: Option<String>, leaves: &[custody_l
             entries: FILES
                 .iter()
                 .enumerate()
-                .map(|(i, (_, h))| EntryCoverage { index: i as u64, sha256: h.to_string(), status: EntryStatus::ErasedVerified })
+                .map(|(i, (_, h))| EntryCoverage {
+                    index: i as u64,
+                    sha256: h.to_string(),
+                    status: EntryStatus::ErasedVerified,
+                })
                 .collect(),
             unlisted_erased: 0,
         }],
@@ -111,7 +127,9 @@ fn fixture() -> Fixture {
     let path = dir.path().join("ledger.jsonl");
     let ledger = Ledger::create(&path).unwrap();
     let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
-    ledger.append("init", body(json!({"public_key": key.public_key().to_base64()})), &key, t("2026-11-30T08:00:00+09:00")).unwrap();
+    ledger
+        .append("init", body(json!({"public_key": key.public_key().to_base64()})), &key, t("2026-11-30T08:00:00+09:00"))
+        .unwrap();
     ledger
         .append("opened", body(json!({"payload_id": "P-20261130-AAAA"})), &key, t("2026-11-30T09:00:00+09:00"))
         .unwrap();
@@ -124,7 +142,8 @@ fn fixture() -> Fixture {
     let cbytes = cert.to_bytes();
     let sig = key.sign_minisign(&cbytes[..], &cert.trusted_comment(), "sig").unwrap();
     let cp_body = cert.anchor.checkpoint.split("\n\n").next().unwrap().to_string() + "\n";
-    let cosigned = Cosigned { checkpoint: Checkpoint::parse_body(&cp_body).unwrap(), cosigners: vec![ward.key_id().to_string()] };
+    let cosigned =
+        Cosigned { checkpoint: Checkpoint::parse_body(&cp_body).unwrap(), cosigners: vec![ward.key_id().to_string()] };
     let manifest = DeliveredManifest {
         payload_id: "P-20261130-AAAA".into(),
         root: "cd".repeat(32),

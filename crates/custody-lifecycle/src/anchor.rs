@@ -56,8 +56,13 @@ pub(crate) fn read_ledger(path: &Path) -> Result<(Vec<Entry>, Vec<Hash>), Error>
 /// Reads the ledger and signs a checkpoint of it as it stands.
 pub fn snapshot(ledger: &Path, key: &SecretKey) -> Result<Snapshot, Error> {
     let (entries, leaves) = read_ledger(ledger)?;
-    let body = Checkpoint { origin: origin(key.key_id()), size: leaves.len() as u64, root: merkle::root(&leaves), extensions: vec![] }
-        .to_body();
+    let body = Checkpoint {
+        origin: origin(key.key_id()),
+        size: leaves.len() as u64,
+        root: merkle::root(&leaves),
+        extensions: vec![],
+    }
+    .to_body();
     let note = checkpoint::sign_note(&body, &note_name(key.key_id()), key)?;
     Ok(Snapshot { entries, leaves, note })
 }

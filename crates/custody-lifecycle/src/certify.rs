@@ -12,8 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use custody_certificate::{
-    certificate_id, render_html, Anchor, Certificate, Counts, Item, Media, Party, PayloadCoverage, Proof,
-    FORMAT,
+    certificate_id, render_html, Anchor, Certificate, Counts, Item, Media, Party, PayloadCoverage, Proof, FORMAT,
 };
 use custody_l10n::{Lang, Localizer};
 use custody_ledger::Entry;
@@ -63,10 +62,7 @@ fn chain_dir(home: &Home) -> PathBuf {
 fn last_certificate(home: &Home) -> Result<Option<(u64, Vec<u8>)>, Error> {
     let dir = chain_dir(home);
     let Ok(rd) = fs::read_dir(&dir) else { return Ok(None) };
-    let last = rd
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".json")?.parse::<u64>().ok())
-        .max();
+    let last = rd.flatten().filter_map(|e| e.file_name().to_str()?.strip_suffix(".json")?.parse::<u64>().ok()).max();
     match last {
         None => Ok(None),
         Some(seq) => {
@@ -415,7 +411,8 @@ pub fn countersign(session: &Session<'_>, cert_path: &Path) -> Result<Countersig
     let sig_path = with_suffix(cert_path, &format!(".{key_id}.minisig"));
     refuse_existing(&sig_path)?;
     let person = session.home().person();
-    let comment = format!("custody countersignature of {} by {} ({key_id})", cert.id, person.name.replace(['\n', '\r'], " "));
+    let comment =
+        format!("custody countersignature of {} by {} ({key_id})", cert.id, person.name.replace(['\n', '\r'], " "));
     let sig = key.sign_minisign(&bytes[..], &comment, &format!("countersignature of {}", cert.id))?;
     write_atomic(&sig_path, sig.as_bytes(), 0o644, true)?;
     let mut body = Map::new();

@@ -112,7 +112,12 @@ fn status(item: Option<&custody_wipe::ItemRecord>, sha256: &str) -> EntryStatus 
 /// Called by `wipe` once the record is kept: the coverage of every opened folder
 /// the erasure reached, by entry index and hash. A note whose folder was itself
 /// erased is deleted, names and all.
-pub(crate) fn settle(home: &Home, planned: &[PlannedItem], record: &ErasureRecord, record_sha256: &str) -> Result<(), Error> {
+pub(crate) fn settle(
+    home: &Home,
+    planned: &[PlannedItem],
+    record: &ErasureRecord,
+    record_sha256: &str,
+) -> Result<(), Error> {
     let Some(key) = record.path_key() else { return Ok(()) };
     let by_hmac: HashMap<&str, &custody_wipe::ItemRecord> =
         record.items.iter().map(|i| (i.path_hmac.as_str(), i)).collect();

@@ -163,12 +163,8 @@ pub fn verify_certificate(req: &VerifyRequest, home: Option<&Home>) -> Result<Ve
             notes.push(n);
         }
         let read: Vec<_> = notes.iter().filter_map(|n| anchor::read_cosigned(n, issuer, &trusted)).collect();
-        cosigned = read
-            .iter()
-            .filter(|c| !c.cosigners.is_empty())
-            .max_by_key(|c| c.checkpoint.size)
-            .or(read.first())
-            .cloned();
+        cosigned =
+            read.iter().filter(|c| !c.cosigners.is_empty()).max_by_key(|c| c.checkpoint.size).or(read.first()).cloned();
     }
 
     let mut labels = vec![];
