@@ -328,7 +328,13 @@ pub fn certify(session: &Session<'_>, req: &CertifyRequest) -> Result<CertifyRep
         }
     };
     if let Some(dir) = &req.package {
-        write_package(session, dir, &bytes, &sig, &html)?;
+        // The certificate stands (signed, chained, recorded); a package that could not
+        // be written whole is removed rather than handed over half-made, and the error
+        // says what failed.
+        if let Err(e) = write_package(session, dir, &bytes, &sig, &html) {
+            let _ = fs::remove_dir_all(dir);
+            return Err(e);
+        }
     }
     Ok(CertifyReport {
         id: cert.id.clone(),

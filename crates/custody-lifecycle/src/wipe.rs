@@ -210,10 +210,6 @@ fn finish(
         write_atomic(&key_path, format!("{}\n", hex::encode(key.expose_bytes())).as_bytes(), 0o600, false)?;
     }
 
-    if let Planned::Files(plan) = &job.planned {
-        crate::coverage::settle(home, &plan.items, &record, &record_sha256)?;
-    }
-
     let mut counts = (0u64, 0u64, 0u64);
     let mut assurance: BTreeMap<String, u64> = BTreeMap::new();
     for item in &record.items {
@@ -250,6 +246,12 @@ fn finish(
         );
     }
     let appended = session.record("erased", body)?;
+    // After the entry: whatever happens here, the erasure itself is on record. A
+    // coverage that could not be kept shows later as files the certificate cannot
+    // account for, never as a silent pass.
+    if let Planned::Files(plan) = &job.planned {
+        crate::coverage::settle(home, &plan.items, &record, &record_sha256)?;
+    }
     if outcome == Outcome::AllErased {
         if let Some(j) = &job.opts.journal {
             let _ = std::fs::remove_file(payloads_path(j));
