@@ -312,13 +312,17 @@ pub fn certify(session: &Session<'_>, req: &CertifyRequest) -> Result<CertifyRep
         undo(written.len());
         return Err(e);
     }
+    // The body of docs/ledger-events.md `certified` (custody_ledger::events::Certified).
     let mut body = Map::new();
+    body.insert("v".into(), json!(1));
     body.insert("certificate_id".into(), json!(cert.id));
     body.insert("certificate_sha256".into(), json!(sha256));
     body.insert("cert_seq".into(), json!(cert.cert_seq));
     body.insert("prev_cert".into(), json!(cert.prev_cert));
     body.insert("records".into(), json!(cert.items.iter().map(|i| &i.record_sha256).collect::<Vec<_>>()));
-    body.insert("payloads".into(), json!(cert.payloads.iter().map(|p| &p.payload_id).collect::<Vec<_>>()));
+    let payload_refs: Vec<_> =
+        cert.payloads.iter().map(|p| json!({"payload_id": p.payload_id, "manifest_root": p.manifest_root})).collect();
+    body.insert("payloads".into(), json!(payload_refs));
     let appended = match session.record("certified", body) {
         Ok(a) => a,
         Err(e) => {
@@ -421,7 +425,9 @@ pub fn countersign(session: &Session<'_>, cert_path: &Path) -> Result<Countersig
         format!("custody countersignature of {} by {} ({key_id})", cert.id, person.name.replace(['\n', '\r'], " "));
     let sig = key.sign_minisign(&bytes[..], &comment, &format!("countersignature of {}", cert.id))?;
     write_atomic(&sig_path, sig.as_bytes(), 0o644, true)?;
+    // The body of docs/ledger-events.md `certified` (custody_ledger::events::Certified).
     let mut body = Map::new();
+    body.insert("v".into(), json!(1));
     body.insert("certificate_id".into(), json!(cert.id));
     body.insert("certificate_sha256".into(), json!(Certificate::hash_of(&bytes)));
     let appended = match session.record("countersigned", body) {
