@@ -318,3 +318,36 @@ fn r11_a_record_of_another_home_is_refused_and_nothing_is_written() {
     assert!(!other.path("CERT.json").exists() && !other.path("CERT.html").exists());
     let _ = &d.notice;
 }
+
+/// docs/guide-auditor.md: the package checks with stock tools only.
+#[test]
+fn r11_the_return_package_checks_with_stock_tools_only() {
+    let d = delivery();
+    wipe(&d, &[&d.work, &d.payload, &d.label]);
+    let (_, pkg) = certify(&d, &[]);
+    let sh = |script: &str| {
+        let out = std::process::Command::new("bash").arg("-c").arg(script).current_dir(&pkg).output().unwrap();
+        assert!(out.status.success(), "{script}\n{}{}", stdout(&out), stderr(&out));
+        stdout(&out)
+    };
+    let ok = sh("sha256sum -c SHA256SUMS");
+    assert!(ok.contains("certificate.json: OK") && ok.contains("ledger.jsonl: OK"), "{ok}");
+    if have("minisign", "r11_the_return_package_checks_with_stock_tools_only") {
+        sh("minisign -Vm certificate.json -p issuer.pub");
+    }
+    if have("jq", "r11_the_return_package_checks_with_stock_tools_only") {
+        // Canonical: jq's sorted compact form is the same bytes.
+        sh("jq -S -c . certificate.json | cmp - <(cat certificate.json; echo)");
+        let h = custody_certificate::Certificate::hash_of(&fs::read(pkg.join("certificate.json")).unwrap());
+        let found = sh(&format!(
+            "jq -c 'select(.kind==\"certified\" and .body.certificate_sha256==\"{h}\") | .seq' ledger.jsonl"
+        ));
+        assert_eq!(found.trim(), "3", "the certified entry follows init, opened, erased");
+    }
+    // Changing one byte of the package is caught by the sums.
+    let mut b = fs::read(pkg.join("ledger.jsonl")).unwrap();
+    b[10] ^= 1;
+    fs::write(pkg.join("ledger.jsonl"), b).unwrap();
+    let out = std::process::Command::new("sha256sum").arg("-c").arg("SHA256SUMS").current_dir(&pkg).output().unwrap();
+    assert!(!out.status.success());
+}
