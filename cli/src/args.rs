@@ -47,8 +47,65 @@ pub enum Command {
     Ledger(LedgerCommand),
     /// Erase files, folders or whole media, verified, with a record.
     Wipe(WipeArgs),
+    /// Issue a signed certificate of erasure from your erasure records.
+    Certify(CertifyArgs),
+    /// Check a certificate of erasure or a return package.
+    Verify(VerifyArgs),
     /// Run the whole lifecycle on sample data in a temporary home, narrating each step.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CertifyArgs {
+    /// Erasure records (JSON) written by `custody wipe --record`.
+    #[arg(value_name = "RECORD.json", required_unless_present = "countersign")]
+    pub records: Vec<PathBuf>,
+    /// Where to write the certificate (CERT.json; .minisig and .html beside it).
+    #[arg(long, value_name = "CERT.json", required_unless_present = "countersign")]
+    pub out: Option<PathBuf>,
+    /// The contract the erasure was done under.
+    #[arg(long, value_name = "ID")]
+    pub contract: Option<String>,
+    /// Who the certificate is addressed to; repeat (a subcontractor: the ward and the contractor).
+    #[arg(long = "to", value_name = "PARTY")]
+    pub to: Vec<String>,
+    /// What became of the media (returned, reused, destroyed…).
+    #[arg(long, value_name = "TEXT")]
+    pub media_destination: Option<String>,
+    /// Notes printed on the certificate.
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+    /// Also write the return package (a new folder) for the ward.
+    #[arg(long, value_name = "DIR")]
+    pub package: Option<PathBuf>,
+    /// Countersign an existing certificate (validation by a second person) instead.
+    #[arg(long, value_name = "CERT.json", conflicts_with_all = ["records", "out", "package"])]
+    pub countersign: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The certificate (CERT.json) or the folder of a return package.
+    #[arg(value_name = "CERT.json|PACKAGE")]
+    pub input: PathBuf,
+    /// A public key you trust (the issuer's, the ward's, a validator's); repeat.
+    #[arg(long, value_name = "KEY.pub")]
+    pub trust: Vec<PathBuf>,
+    /// The folder of the issuer's certificates, to check the chain.
+    #[arg(long, value_name = "DIR")]
+    pub chain: Option<PathBuf>,
+    /// A copy of the issuer's ledger.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// A checkpoint of the issuer's ledger that the ward cosigned.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: Option<PathBuf>,
+    /// A payload label to compare with; repeat.
+    #[arg(long = "label", value_name = "LABEL.json")]
+    pub labels: Vec<PathBuf>,
+    /// A payload manifest to check coverage against; repeat.
+    #[arg(long = "manifest", value_name = "FILE")]
+    pub manifests: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -36,13 +36,17 @@ pub enum CliError {
     BadMethod { given: String },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    #[error("{failed} checks failed")]
+    NotVerified { failed: u64 },
+    #[error("{what} is required")]
+    Usage { what: &'static str },
 }
 
 impl CliError {
     /// True for outcomes reported after the command printed its result (with the
     /// record of what was done); the JSON result already carries the outcome.
     pub fn result_already_printed(&self) -> bool {
-        matches!(self, CliError::WipePartial { .. } | CliError::Interrupted)
+        matches!(self, CliError::WipePartial { .. } | CliError::Interrupted | CliError::NotVerified { .. })
     }
 }
 
@@ -117,6 +121,31 @@ fn label_problem(out: &Output, reason: &custody_seal::LabelProblem) -> String {
     }
 }
 
+/// Why a `verify` input could not be read, in the user's language.
+fn unreadable(out: &Output, reason: &custody_lifecycle::Unreadable) -> String {
+    use custody_certificate::CertError as C;
+    use custody_lifecycle::Unreadable as U;
+    match reason {
+        U::Io(e) => match io_detail(out, e) {
+            FluentValue::String(t) => t.into_owned(),
+            _ => e.to_string(),
+        },
+        U::NotAFile => out.t("unreadable-not-a-file"),
+        U::TooLarge { max } => out.ta("unreadable-too-large", &[("max", s(human_bytes(*max)))]),
+        U::PublicKey => out.t("unreadable-public-key"),
+        U::Manifest => out.t("unreadable-manifest"),
+        U::Label => out.t("unreadable-label"),
+        U::Certificate(C::TooLarge { max }) => out.ta("unreadable-too-large", &[("max", s(human_bytes(*max as u64)))]),
+        U::Certificate(C::NotJson) => out.t("unreadable-not-json"),
+        U::Certificate(C::DuplicateKey { key }) => out.ta("unreadable-duplicate-key", &[("key", s(key))]),
+        U::Certificate(C::Schema { .. }) => out.t("unreadable-schema"),
+        U::Certificate(C::UnsupportedFormat { found }) => out.ta("unreadable-format", &[("found", s(found))]),
+        U::Certificate(C::NotCanonical) => out.t("unreadable-not-canonical"),
+        U::Certificate(C::BadField { field, .. }) => out.ta("unreadable-field", &[("field", s(field))]),
+        U::Certificate(_) => out.t("unreadable-schema"),
+    }
+}
+
 /// `{path}: {io error}`, with the error in the user's language where it can be.
 fn io(out: &Output, path: &std::path::Path, e: &std::io::Error) -> Rendered {
     r(out, "io", Exit::Io, &[("path", p(path)), ("detail", io_detail(out, e))])
@@ -160,6 +189,8 @@ pub fn render(e: &CliError, out: &Output) -> Rendered {
         }
         CliError::BadMethod { given } => r(out, "bad-method", Exit::Usage, &[("given", s(given))]),
         CliError::Io { path, source } => io(out, path, source),
+        CliError::NotVerified { failed } => r(out, "not-verified", Exit::NotVerified, &[("failed", s(failed))]),
+        CliError::Usage { what } => r(out, "usage", Exit::Usage, &[("what", s(what))]),
     }
 }
 
@@ -241,6 +272,15 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
             r(out, "entry-not-found", Exit::InputRefused, &[("seq", s(seq)), ("size", s(size))])
         }
         L::Ledger(custody_ledger::LedgerError::Io { path, source }) => io(out, path, source),
+        L::RecordUnreadable { path } => r(out, "record-unreadable", Exit::InputRefused, &[("path", p(path))]),
+        L::RecordNotInLedger { path } => r(out, "record-not-in-ledger", Exit::InputRefused, &[("path", p(path))]),
+        L::CertificateExists { path } => r(out, "certificate-exists", Exit::Destination, &[("path", p(path))]),
+        L::VerifyInputUnreadable { path, reason } => r(
+            out,
+            "verify-input-unreadable",
+            Exit::VerifyInputUnreadable,
+            &[("path", p(path)), ("detail", s(unreadable(out, reason)))],
+        ),
         other => r(out, "internal", Exit::Internal, &[("detail", s(other))]),
     }
 }
@@ -443,6 +483,8 @@ mod tests {
             include_str!("cmd/ledger.rs"),
             include_str!("cmd/checkpoint.rs"),
             include_str!("cmd/demo.rs"),
+            include_str!("cmd/certify.rs"),
+            include_str!("cmd/verify.rs"),
             include_str!("secret.rs"),
         ];
         let mut ids = vec![];
@@ -479,6 +521,9 @@ mod tests {
                     "checkpoint-",
                     "cosign-",
                     "prove-",
+                    "certify-",
+                    "verify-",
+                    "unreadable-",
                 ];
                 if known.iter().any(|p| piece.starts_with(p))
                     && piece.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -498,6 +543,38 @@ mod tests {
         for level in ["none", "unverified", "not-assured", "name-only", "clear", "cryptographic-erase"] {
             assert!(Localizer::new(Lang::Ja).has(&format!("assurance-{level}")));
             assert!(Localizer::new(Lang::En).has(&format!("assurance-{level}")));
+        }
+    }
+
+    /// Every check name and reason code `verify` can report has its sentence in both
+    /// languages: a reader never sees a bare code.
+    #[test]
+    fn every_verify_check_and_reason_has_words_in_japanese_and_english() {
+        let sources = [
+            include_str!("../../crates/custody-certificate/src/checks.rs"),
+            include_str!("../../crates/custody-certificate/src/chain.rs"),
+        ];
+        let mut ids = vec![];
+        for src in sources {
+            let src = src.split_whitespace().collect::<Vec<_>>().join(" ");
+            for part in src.split("Reason::new(\"").skip(1) {
+                ids.push(format!("verify-why-{}", part.split('"').next().unwrap_or_default()));
+            }
+            for part in src
+                .split("name: \"")
+                .skip(1)
+                .chain(src.split("Check::pass(\"").skip(1))
+                .chain(src.split("Check::fail(\"").skip(1))
+                .chain(src.split("Check::skip(\"").skip(1))
+            {
+                ids.push(format!("check-{}", part.split('"').next().unwrap_or_default()));
+            }
+        }
+        assert!(ids.len() > 60, "found only {} ids: the scan is broken", ids.len());
+        for lang in [Lang::Ja, Lang::En] {
+            let l = Localizer::new(lang);
+            let missing: Vec<&String> = ids.iter().filter(|id| !l.has(id)).collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
         }
     }
 }

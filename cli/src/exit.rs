@@ -31,6 +31,10 @@ pub enum Exit {
     Declined = 11,
     /// Reading or writing a file failed.
     Io = 12,
+    /// `verify`: the certificate or package was read, but some check failed.
+    NotVerified = 15,
+    /// `verify`: an input could not be read or parsed at all.
+    VerifyInputUnreadable = 16,
     /// A checkpoint was refused at cosigning: inconsistent with, or smaller than, the
     /// one the ward holds for that ledger (rewritten, forked or truncated). Nothing
     /// was stored.

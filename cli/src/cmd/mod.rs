@@ -1,5 +1,6 @@
 //! One module per command.
 
+mod certify;
 mod checkpoint;
 mod demo;
 mod init;
@@ -7,6 +8,7 @@ mod key;
 mod ledger;
 mod open;
 mod seal;
+mod verify;
 mod wipe;
 
 use custody_lifecycle::Home;
@@ -23,6 +25,8 @@ pub fn run(cli: &Cli, out: &Output) -> Result<(), CliError> {
         Command::Open(a) => open::run(cli, a, out),
         Command::Ledger(c) => ledger::run(cli, c, out),
         Command::Wipe(a) => wipe::run(cli, a, out),
+        Command::Certify(a) => certify::run(cli, a, out),
+        Command::Verify(a) => verify::run(cli, a, out),
         Command::Demo(a) => demo::run(cli, a, out),
     }
 }

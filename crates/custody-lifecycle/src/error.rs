@@ -65,6 +65,33 @@ pub enum Error {
     CheckpointInconsistent(Box<crate::checkpoint::Inconsistency>),
     #[error("entry {seq} is not in a ledger of {size} entries")]
     EntryNotFound { seq: u64, size: u64 },
+    #[error("{path} is not an erasure record this version reads")]
+    RecordUnreadable { path: PathBuf },
+    #[error("the erasure record {path} is not in this home's ledger")]
+    RecordNotInLedger { path: PathBuf },
+    #[error("{path} already exists")]
+    CertificateExists { path: PathBuf },
+    #[error("{path} could not be read: {reason}")]
+    VerifyInputUnreadable { path: PathBuf, reason: Unreadable },
+}
+
+/// Why an input of `verify` could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum Unreadable {
+    #[error(transparent)]
+    Io(std::io::Error),
+    #[error("not a regular file")]
+    NotAFile,
+    #[error("larger than {max} bytes")]
+    TooLarge { max: u64 },
+    #[error(transparent)]
+    Certificate(custody_certificate::CertError),
+    #[error("not a minisign public key")]
+    PublicKey,
+    #[error("not a payload manifest")]
+    Manifest,
+    #[error("not a payload label")]
+    Label,
 }
 
 impl Error {

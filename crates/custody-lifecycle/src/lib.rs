@@ -18,7 +18,10 @@
 //! # Ok::<(), custody_lifecycle::Error>(())
 //! ```
 
+pub mod anchor;
+mod certify;
 mod checkpoint;
+mod coverage;
 mod error;
 mod fsutil;
 mod home;
@@ -27,6 +30,7 @@ mod machine;
 mod open;
 mod opened;
 mod seal;
+mod verify_cert;
 mod wipe;
 
 pub use checkpoint::{
@@ -34,13 +38,15 @@ pub use checkpoint::{
     witness_name, witness_verifier, CheckpointReport, CosignPlan, CosignReport, CosignRequest, Inconsistency,
     ProveReport,
 };
-pub use error::Error;
+pub use certify::{certify, countersign, CertifyReport, CertifyRequest, CountersignReport};
+pub use error::{Error, Unreadable};
 pub use home::{Home, PendingUnlock, Person, Role, Session, UnlockWatch};
 pub use ledger_check::{verify_ledger, LedgerReport};
 pub use machine::Machine;
 pub use open::{open_delivery, read_passphrase_file, OpenReport, OpenRequest};
 pub use opened::payload_opened_in;
 pub use seal::{seal_delivery, SealReport, SealRequest};
+pub use verify_cert::{verify_certificate, VerifyReport, VerifyRequest};
 pub use wipe::{
     assurance_name, execute_wipe, execute_wipe_unlocking, outcome_name, plan_wipe, ItemProblem, PayloadRef, Planned,
     WipeJob, WipeReport, WipeRequest,

@@ -76,6 +76,12 @@ pub fn open_delivery(
             return Err(e);
         }
     };
+    // What the wipe of this folder needs to account for every manifest entry.
+    let time = serde_json::from_str::<serde_json::Value>(&appended.line)
+        .ok()
+        .and_then(|v| v.get("time").and_then(|t| t.as_str()).map(str::to_owned))
+        .unwrap_or_default();
+    crate::coverage::note_opened(session.home(), &opened.manifest, &manifest_root, &opened.dest, appended.seq, &time)?;
     Ok(OpenReport {
         payload_id,
         dest: opened.dest,

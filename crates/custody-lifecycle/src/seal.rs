@@ -105,6 +105,18 @@ pub fn seal_delivery(
     drop(pass);
 
     let label = &sealed.label;
+    // The ward keeps the manifest of what it delivered: `verify` names a file the
+    // contractor's certificate does not account for, which only this side can.
+    let manifests = session.home().root().join("manifests");
+    let kept = std::fs::create_dir_all(&manifests).map_err(Error::io(&manifests)).and_then(|()| {
+        let path = manifests.join(format!("{}.json", label.payload_id));
+        crate::fsutil::write_atomic(&path, &sealed.outcome.manifest.to_jcs(), 0o600, false)
+    });
+    if let Err(e) = kept {
+        undo_media();
+        let _ = fs::remove_file(&req.notice_path);
+        return Err(e);
+    }
     let sealed_event = Event::Sealed(events::Sealed {
         v: events::BODY_VERSION,
         payload_id: label.payload_id.to_string(),

@@ -137,6 +137,11 @@ pub fn plan_wipe(home: &Home, req: &WipeRequest) -> Result<WipeJob, Error> {
             };
             let plan = custody_wipe::plan(&paths, &opts)?;
             let mut payloads = find_payloads(&paths);
+            for p in crate::coverage::opened_payloads_within(home, &paths) {
+                if !payloads.contains(&p) {
+                    payloads.push(p);
+                }
+            }
             // An interrupted run may have erased a payload and its label already: what
             // it found is still part of this job.
             for p in remembered_payloads(opts.journal.as_deref())? {
@@ -449,6 +454,13 @@ fn finish(
             session.record_event(&erased_event)?.seq
         }
     };
+    // After the entry: whatever happens here, the erasure itself is on record. A
+    // coverage that could not be kept shows later as files the certificate cannot
+    // account for, never as a silent pass. Before the journal goes, so that a run
+    // that dies here settles it when the same command is run again.
+    if let Planned::Files(plan) = &job.planned {
+        crate::coverage::settle(home, &plan.items, &record, &record_sha256)?;
+    }
     custody_wipe::fault::point("ledger-appended");
     if let Some(j) = journal {
         if outcome == Outcome::AllErased {
