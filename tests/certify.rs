@@ -7,8 +7,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{assert_exit, assert_ok, have, json, stderr, stdout, Person, KEY_PASS};
-use secrecy::SecretString;
+use common::{assert_exit, assert_ok, have, json, stderr, stdout, Person};
 
 struct Delivery {
     ward: Person,
@@ -90,17 +89,24 @@ fn export_key(p: &Person, name: &str) -> PathBuf {
     path
 }
 
-/// The ward's cosignature on the package's checkpoint, through the library seam the
-/// `ledger cosign` command uses.
+/// The ward's cosignature on the package's checkpoint: `custody ledger cosign`, which
+/// also keeps it in the ward's home as the latest checkpoint of that ledger.
 fn cosign(d: &Delivery, pkg: &Path) -> PathBuf {
-    let home = custody_lifecycle::Home::open(&d.ward.home).unwrap();
-    let session = home.unlock(&SecretString::from(KEY_PASS.to_string())).unwrap();
-    let issuer_text = fs::read_to_string(pkg.join("issuer.pub")).unwrap();
-    let issuer = custody_keys::PublicKey::from_minisign(&issuer_text).unwrap();
-    let note = fs::read_to_string(pkg.join("checkpoint.txt")).unwrap();
-    let cosigned = custody_lifecycle::anchor::cosign(&session, &note, &pkg.join("ledger.jsonl"), &issuer).unwrap();
     let path = d.ward.path("cosigned.checkpoint");
-    fs::write(&path, cosigned).unwrap();
+    let out = d
+        .ward
+        .cmd()
+        .args(["--json", "ledger", "cosign"])
+        .arg(pkg.join("checkpoint.txt"))
+        .arg("--ledger")
+        .arg(pkg.join("ledger.jsonl"))
+        .arg("--trust")
+        .arg(pkg.join("issuer.pub"))
+        .arg("--out")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_ok(&out);
     path
 }
 

@@ -9,8 +9,8 @@ use std::sync::atomic::AtomicBool;
 use custody_certificate::Outcome;
 use custody_l10n::Lang;
 use custody_lifecycle::{
-    anchor, certify, execute_wipe, open_delivery, outcome_name, plan_wipe, read_passphrase_file, seal_delivery,
-    verify_certificate, verify_ledger, CertifyRequest, Home, OpenRequest, Person, Role, SealRequest, VerifyRequest,
+    certify, check_cosign, cosign, execute_wipe, open_delivery, outcome_name, plan_wipe, read_passphrase_file, seal_delivery,
+    verify_certificate, verify_ledger, CertifyRequest, CosignRequest, Home, OpenRequest, Person, Role, SealRequest, VerifyRequest,
     WipeRequest,
 };
 use custody_wipe::{Method, NoProgress, VerifyMode};
@@ -175,11 +175,17 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
     out.say("demo-certified", &[("id", cert.id.clone().into()), ("package", package.display().to_string().into())]);
 
     step(7, "demo-step-cosign");
-    let checkpoint_path = package.join("checkpoint.txt");
-    let note = fs::read_to_string(&checkpoint_path).map_err(io(&checkpoint_path))?;
-    let cosigned = anchor::cosign(&ward_session, &note, &package.join("ledger.jsonl"), contractor.public_key())?;
+    // What `custody ledger cosign` does: every check, then the ward's cosignature,
+    // kept in the ward's home as the latest checkpoint of the contractor's ledger.
     let cosigned_path = root.join("cosigned.checkpoint");
-    fs::write(&cosigned_path, cosigned).map_err(io(&cosigned_path))?;
+    let cosign_req = CosignRequest {
+        checkpoint: package.join("checkpoint.txt"),
+        ledger: package.join("ledger.jsonl"),
+        trust: Some(contractor.public_key().clone()),
+        out: Some(cosigned_path.clone()),
+    };
+    let plan = check_cosign(&ward, &cosign_req)?;
+    cosign(&ward_session, plan)?;
     let contractor_pub = root.join("contractor.pub");
     contractor.export_public_key(&contractor_pub)?;
     let verified = verify_certificate(

@@ -45,13 +45,13 @@ fn cert_for(
 ) -> Certificate {
     let kid = key.key_id().to_string();
     let body = Checkpoint {
-        origin: format!("custody.invalid/ledger/{kid}"),
+        origin: format!("custody/ledger/{kid}"),
         size: leaves.len() as u64,
         root: merkle::root(leaves),
         extensions: vec![],
     }
     .to_body();
-    let note = checkpoint::sign_note(&body, &format!("custody-{kid}"), key).unwrap();
+    let note = checkpoint::sign_note(&body, &format!("custody/ledger/{kid}"), key).unwrap();
     let path = merkle::inclusion_proof(leaves, cited).unwrap().iter().map(|h| h.to_string()).collect();
     Certificate {
         format: FORMAT.into(),
@@ -167,7 +167,7 @@ fn run(f: &Fixture, bytes: &[u8], sig: &str, ledger: &[u8], trusted: &[PublicKey
         cosigned: Some(f.cosigned.clone()),
         labels: vec![],
         manifests: vec![f.manifest.clone()],
-        note_name: Some(format!("custody-{}", cert.issuer.key_id)),
+        note_name: Some(format!("custody/ledger/{}", cert.issuer.key_id)),
     };
     Some(check_all(&ev))
 }
@@ -224,7 +224,7 @@ fn no_cosignature_fails_and_says_what_to_do() {
         cosigned: None,
         labels: vec![],
         manifests: vec![],
-        note_name: Some(format!("custody-{}", cert.issuer.key_id)),
+        note_name: Some(format!("custody/ledger/{}", cert.issuer.key_id)),
     };
     let checks = check_all(&ev);
     assert_eq!(failed(&checks), vec!["cosignature"]);

@@ -184,7 +184,7 @@ pub struct Certified {
     pub certificate_id: String,
     /// SHA-256 of the certificate's canonical bytes (`CERT.json`).
     pub certificate_sha256: Hash,
-    /// The issuer's certificate sequence number (0 for the first).
+    /// The issuer's certificate sequence number (1 for the first, no gaps).
     pub cert_seq: u64,
     /// SHA-256 of the issuer's previous certificate; `null` for the first.
     pub prev_cert: Option<Hash>,

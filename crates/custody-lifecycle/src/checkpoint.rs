@@ -31,7 +31,12 @@ const LATEST: &str = "latest.checkpoint";
 /// The origin of the ledger a key owns: `custody/ledger/<minisign key id>`. It is also
 /// the key name of the owner's note signature.
 pub fn origin_of(key: &PublicKey) -> String {
-    format!("custody/ledger/{}", key.key_id())
+    origin_of_key_id(&key.key_id().to_string())
+}
+
+/// [`origin_of`] from the key id's text, as a certificate names its issuer.
+pub fn origin_of_key_id(key_id: &str) -> String {
+    format!("custody/ledger/{key_id}")
 }
 
 /// The cosigner name of a ward's key: `custody/witness/<minisign key id>`.
@@ -269,6 +274,17 @@ pub fn cosign(session: &Session<'_>, plan: CosignPlan) -> Result<CosignReport, E
         note: cosigned,
         out,
     })
+}
+
+/// The checkpoint this home last cosigned for `origin`, as stored (unchecked: whoever
+/// reads it checks the signatures against the keys it trusts).
+pub fn stored_latest(home: &Home, origin: &str) -> Result<Option<String>, Error> {
+    let path = witness_dir(home, origin).join(LATEST);
+    match fs::read_to_string(&path) {
+        Ok(n) => Ok(Some(n)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(&path)(e)),
+    }
 }
 
 /// The checkpoint this home last cosigned for the origin, checked again (the home's

@@ -158,9 +158,9 @@ pub fn verify_certificate(req: &VerifyRequest, home: Option<&Home>) -> Result<Ve
     }
     let mut cosigned = None;
     if let Some(issuer) = &issuer_for_notes {
-        let origin = anchor::origin(issuer.key_id());
-        if let Some(n) = home.and_then(|h| anchor::stored_cosigned(h, &origin)) {
-            notes.push(n);
+        let origin = anchor::origin(&cert.issuer.key_id);
+        if let Some(h) = home {
+            notes.extend(anchor::stored_cosigned(h, &origin)?);
         }
         let read: Vec<_> = notes.iter().filter_map(|n| anchor::read_cosigned(n, issuer, &trusted)).collect();
         cosigned =
@@ -202,7 +202,7 @@ pub fn verify_certificate(req: &VerifyRequest, home: Option<&Home>) -> Result<Ve
         cosigned,
         labels,
         manifests,
-        note_name: Some(anchor::note_name_of(&cert.issuer.key_id)),
+        note_name: Some(anchor::origin(&cert.issuer.key_id)),
     };
     let checks = check_all(&ev);
     Ok(VerifyReport {
