@@ -9,9 +9,9 @@ use std::sync::atomic::AtomicBool;
 use custody_certificate::Outcome;
 use custody_l10n::Lang;
 use custody_lifecycle::{
-    certify, check_cosign, cosign, execute_wipe, open_delivery, outcome_name, plan_wipe, read_passphrase_file, seal_delivery,
-    verify_certificate, verify_ledger, CertifyRequest, CosignRequest, Home, OpenRequest, Person, Role, SealRequest, VerifyRequest,
-    WipeRequest,
+    certify, check_cosign, cosign, execute_wipe, open_delivery, outcome_name, plan_wipe, read_passphrase_file,
+    seal_delivery, verify_certificate, verify_ledger, CertifyRequest, CosignRequest, Home, OpenRequest, Person, Role,
+    SealRequest, VerifyRequest, WipeRequest,
 };
 use custody_wipe::{Method, NoProgress, VerifyMode};
 use secrecy::SecretString;

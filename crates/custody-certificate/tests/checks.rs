@@ -128,13 +128,35 @@ fn fixture() -> Fixture {
     let ledger = Ledger::create(&path).unwrap();
     let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
     ledger
-        .append("init", body(json!({"public_key": key.public_key().to_base64()})), &key, t("2026-11-30T08:00:00+09:00"))
+        .append(
+            "init",
+            body(json!({"v": 1, "tool": "custody 0.1.0", "public_key": key.public_key().to_base64(),
+                "org": "株式会社サンプル", "name": "山田 花子", "role": "responsible"})),
+            &key,
+            t("2026-11-30T08:00:00+09:00"),
+        )
         .unwrap();
     ledger
-        .append("opened", body(json!({"payload_id": "P-20261130-AAAA"})), &key, t("2026-11-30T09:00:00+09:00"))
+        .append(
+            "opened",
+            body(json!({"v": 1, "payload_id": "P-20261130-AAAA", "manifest_root": "cd".repeat(32), "file_count": 3,
+                "total_bytes": 30, "label_checked": true, "machine": {"hostname": "pc1", "machine_id": null},
+                "folder_hmac": "ef".repeat(32)})),
+            &key,
+            t("2026-11-30T09:00:00+09:00"),
+        )
         .unwrap();
     let erased = ledger
-        .append("erased", body(json!({"record_sha256": "ab".repeat(32)})), &key, t("2026-11-30T10:01:00+09:00"))
+        .append(
+            "erased",
+            body(json!({"v": 1, "record_sha256": "ab".repeat(32), "format": "custody-erasure/1", "method": "clear",
+                "verification": "full", "outcome": "all-erased", "started": "2026-11-30T10:00:00+09:00",
+                "finished": "2026-11-30T10:01:00+09:00", "items": 3, "erased": 3, "failed": 0, "not_attempted": 0,
+                "bytes_overwritten": 30, "assurance": {"clear": 3}, "cryptographic_erase": false,
+                "payloads": [{"payload_id": "P-20261130-AAAA", "manifest_root": "cd".repeat(32)}]})),
+            &key,
+            t("2026-11-30T10:01:00+09:00"),
+        )
         .unwrap();
     let bytes = std::fs::read(&path).unwrap();
     let leaves: Vec<_> = bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(merkle::leaf_hash).collect();

@@ -33,12 +33,12 @@ mod seal;
 mod verify_cert;
 mod wipe;
 
+pub use certify::{certify, countersign, CertifyReport, CertifyRequest, CountersignReport};
 pub use checkpoint::{
     check_cosign, cosign, log_verifier, make_checkpoint, origin_of, prove_entry, read_note, verified_leaves,
     witness_name, witness_verifier, CheckpointReport, CosignPlan, CosignReport, CosignRequest, Inconsistency,
     ProveReport,
 };
-pub use certify::{certify, countersign, CertifyReport, CertifyRequest, CountersignReport};
 pub use error::{Error, Unreadable};
 pub use home::{Home, PendingUnlock, Person, Role, Session, UnlockWatch};
 pub use ledger_check::{verify_ledger, LedgerReport};
