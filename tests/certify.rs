@@ -183,6 +183,12 @@ fn r11_ward_verifies_the_return_package_in_one_step() {
     // The ward kept the manifest when it sealed: coverage ran without --manifest.
     assert!(check(&report, "coverage")["reasons"][0]["text"].as_str().unwrap().contains("All 3"));
 
+    // Without --checkpoint: the latest checkpoint `ledger cosign` stored in the ward's
+    // home is the cosigned one.
+    let out = verify(&d, &pkg, &["--trust".as_ref(), contractor_pub.as_os_str()]);
+    assert_ok(&out);
+    assert_eq!(check(&json(&out), "cosignature")["outcome"], "passed", "{}", stdout(&out));
+
     // Human output in Japanese names each check.
     let out = d
         .ward
