@@ -363,3 +363,20 @@ fn r11_the_return_package_checks_with_stock_tools_only() {
     let out = std::process::Command::new("sha256sum").arg("-c").arg("SHA256SUMS").current_dir(&pkg).output().unwrap();
     assert!(!out.status.success());
 }
+
+#[test]
+fn a_wipe_of_an_opened_folder_names_its_payload_from_the_opened_entry_alone() {
+    let d = delivery();
+    let label: serde_json::Value = serde_json::from_slice(&fs::read(&d.label).unwrap()).unwrap();
+    // The home's open note gone (the ledger's `opened` entry, with the folder's keyed
+    // hash, is all that is left): the folder still names its payload.
+    let opened = d.contractor.home.join("opened");
+    if opened.exists() {
+        fs::remove_dir_all(&opened).unwrap();
+    }
+    let out = d.contractor.cmd().args(["--json", "wipe", "--dry-run"]).arg(&d.work).output().unwrap();
+    assert_ok(&out);
+    let payloads = json(&out)["plan"]["payloads"].clone();
+    assert_eq!(payloads.as_array().map(Vec::len), Some(1), "{}", stdout(&out));
+    assert_eq!(payloads[0]["payload_id"], label["payload_id"], "{}", stdout(&out));
+}

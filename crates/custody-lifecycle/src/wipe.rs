@@ -137,7 +137,16 @@ pub fn plan_wipe(home: &Home, req: &WipeRequest) -> Result<WipeJob, Error> {
             };
             let plan = custody_wipe::plan(&paths, &opts)?;
             let mut payloads = find_payloads(&paths);
-            for p in crate::coverage::opened_payloads_within(home, &paths) {
+            // A folder `open` made names its payload twice over: by the home's note
+            // (which also carries what coverage needs) and by the `opened` entry's
+            // folder_hmac, which survives a lost note. A ledger that cannot be read
+            // here is refused, with its own error, before anything is erased.
+            let by_entry = paths
+                .iter()
+                .filter(|p| p.is_dir())
+                .filter_map(|p| crate::opened::payload_opened_in(home, p).ok().flatten())
+                .map(|e| PayloadRef { payload_id: e.payload_id, manifest_root: e.manifest_root.to_string() });
+            for p in crate::coverage::opened_payloads_within(home, &paths).into_iter().chain(by_entry) {
                 if !payloads.contains(&p) {
                     payloads.push(p);
                 }
