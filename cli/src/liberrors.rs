@@ -55,7 +55,9 @@ pub fn ledger(e: &LedgerError, out: &Output) -> Rendered {
         E::AlreadyExists { path } => r(out, "ledger-exists", Exit::Home, &[("path", p(path))]),
         E::NotAFile { path } => r(out, "ledger-not-a-file", Exit::Home, &[("path", p(path))]),
         // Data damage found before an append: exit 14, each with its own next step.
-        E::TornTail { path, line, .. } => r(out, "ledger-torn", Exit::LedgerDamaged, &[("path", p(path)), ("line", s(line))]),
+        E::TornTail { path, line, .. } => {
+            r(out, "ledger-torn", Exit::LedgerDamaged, &[("path", p(path)), ("line", s(line))])
+        }
         E::TailRefused { path, line, problem } => r(
             out,
             "ledger-tail-refused",
@@ -89,12 +91,9 @@ pub fn ledger(e: &LedgerError, out: &Output) -> Rendered {
         E::MalformedVerifierKey { .. } => r(out, "verifier-key-malformed", Exit::InputRefused, &[]),
         E::BadNoteSignature { name } => r(out, "note-bad-signature", Exit::Integrity, &[("name", s(name))]),
         E::NoteNotVerified => r(out, "note-not-verified", Exit::Integrity, &[]),
-        E::NotOwner { signer, owner } => r(
-            out,
-            "ledger-owner",
-            Exit::Integrity,
-            &[("path", s("-")), ("expected", s(owner)), ("found", s(signer))],
-        ),
+        E::NotOwner { signer, owner } => {
+            r(out, "ledger-owner", Exit::Integrity, &[("path", s("-")), ("expected", s(owner)), ("found", s(signer))])
+        }
         other => unmapped(out, other),
     }
 }
