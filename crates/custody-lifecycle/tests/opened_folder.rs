@@ -33,7 +33,13 @@ fn opened_records_the_folder_as_a_keyed_hash_that_finds_its_payload() {
     let sealed = seal_delivery(&session, &req, &|_, _| {}).unwrap();
     let passphrase = read_passphrase_file(&req.notice_path).unwrap();
     let work = dir.path().join("work");
-    let open = OpenRequest { payload: sealed.payload_path.clone(), dest: work.clone(), passphrase: &passphrase };
+    let open = OpenRequest {
+        payload: sealed.payload_path.clone(),
+        dest: work.clone(),
+        passphrase: &passphrase,
+        trusted: &[],
+        cancel: None,
+    };
     open_delivery(&session, &open, &|_, _| {}).unwrap();
 
     let found = payload_opened_in(&home, &work).unwrap().expect("the work folder names its payload");
