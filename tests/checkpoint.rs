@@ -71,6 +71,12 @@ fn truncate_ledger(p: &Person, n: usize) {
     let text = fs::read_to_string(p.ledger()).unwrap();
     let kept: String = text.lines().take(n).map(|l| format!("{l}\n")).collect();
     fs::write(p.ledger(), kept).unwrap();
+    // A contractor rewriting their own ledger on purpose also drops the verified-prefix
+    // marker (else the home's own append refuses the shortened ledger, exit 14): what
+    // must catch the rewrite is the ward's checkpoint.
+    let mut marker = p.ledger().into_os_string();
+    marker.push(".verified");
+    let _ = fs::remove_file(marker);
 }
 
 /// The contractor with a 3-entry ledger whose checkpoint the ward cosigned once.
