@@ -15,7 +15,16 @@ fn the_demo_runs_the_whole_lifecycle_and_leaves_nothing_behind() {
     assert_eq!(j["wipe_outcome"], "all-erased");
     assert_eq!(j["left_after_wipe"].as_array().unwrap().len(), 0);
     assert_eq!(j["ward_ledger"]["entries"], 2, "init + sealed");
-    assert_eq!(j["contractor_ledger"]["entries"], 3, "init + opened + erased");
+    assert_eq!(j["contractor_ledger"]["entries"], 4, "init + opened + erased + certified");
+    // The ward cosigned and verified the contractor's certificate against its manifest.
+    assert_eq!(j["certificate"]["verified"], true, "{j}");
+    for c in j["certificate"]["checks"].as_array().unwrap() {
+        assert_ne!(c["outcome"], "failed", "{c}");
+    }
+    for doc in ["notice", "certificate"] {
+        let path = std::path::PathBuf::from(j["documents"][doc].as_str().unwrap());
+        assert!(path.is_file() && path.starts_with(&keep), "{doc}: {path:?}");
+    }
     assert!(j["wipe_assurance"]["cryptographic-erase"].as_u64().unwrap() >= 1);
     assert!(keep.join("erasure-record.json").exists());
     assert!(!p.home.exists(), "the demo never touches the user's own home");

@@ -96,6 +96,15 @@ fn every_commands_json_output_matches_its_schema() {
     let out = p.cmd().args(["--json", "ledger", "verify"]).output().unwrap();
     assert_ok(&out);
     check("ledger-verify", &out, &mut seen);
+    let out = p.cmd().args(["--json", "ledger", "checkpoint"]).output().unwrap();
+    assert_ok(&out);
+    check("ledger-checkpoint", &out, &mut seen);
+    let out = p.cmd().args(["--json", "ledger", "prove", "1"]).output().unwrap();
+    assert_ok(&out);
+    assert_eq!(check("ledger-prove", &out, &mut seen)["proof"]["seq"], 1);
+    let out = p.cmd().args(["--json", "ledger", "repair"]).output().unwrap();
+    assert_ok(&out);
+    assert_eq!(check("ledger-repair", &out, &mut seen)["repaired"], false);
 
     // A file with a second name outside the tree makes the plan warn: the warning is
     // data, not Debug text.

@@ -45,11 +45,15 @@ pub enum Command {
     Seal(SealArgs),
     /// Decrypt a payload into an owner-only work folder.
     Open(OpenArgs),
-    /// Check a ledger.
+    /// Check a ledger; checkpoints, cosignatures and proofs.
     #[command(subcommand)]
     Ledger(LedgerCommand),
     /// Erase files, folders or whole media, verified, with a record.
     Wipe(WipeArgs),
+    /// Issue a signed certificate of erasure from your erasure records.
+    Certify(CertifyArgs),
+    /// Check a certificate of erasure or a return package.
+    Verify(VerifyArgs),
     /// Run the whole lifecycle on sample data in a temporary home, narrating each step.
     Demo(DemoArgs),
     /// Print a shell completion script (generated from these definitions).
@@ -57,6 +61,59 @@ pub enum Command {
     /// Write man pages for custody and each of its commands into a folder.
     #[command(hide = true)]
     Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CertifyArgs {
+    /// Erasure records (JSON) written by `custody wipe --record`.
+    #[arg(value_name = "RECORD.json", required_unless_present = "countersign")]
+    pub records: Vec<PathBuf>,
+    /// Where to write the certificate (CERT.json; .minisig and .html beside it).
+    #[arg(long, value_name = "CERT.json", required_unless_present = "countersign")]
+    pub out: Option<PathBuf>,
+    /// The contract the erasure was done under.
+    #[arg(long, value_name = "ID")]
+    pub contract: Option<String>,
+    /// Who the certificate is addressed to; repeat (a subcontractor: the ward and the contractor).
+    #[arg(long = "to", value_name = "PARTY")]
+    pub to: Vec<String>,
+    /// What became of the media (returned, reused, destroyed…).
+    #[arg(long, value_name = "TEXT")]
+    pub media_destination: Option<String>,
+    /// Notes printed on the certificate.
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+    /// Also write the return package (a new folder) for the ward.
+    #[arg(long, value_name = "DIR")]
+    pub package: Option<PathBuf>,
+    /// Countersign an existing certificate (validation by a second person) instead.
+    #[arg(long, value_name = "CERT.json", conflicts_with_all = ["records", "out", "package"])]
+    pub countersign: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The certificate (CERT.json) or the folder of a return package.
+    #[arg(value_name = "CERT.json|PACKAGE")]
+    pub input: PathBuf,
+    /// A public key you trust (the issuer's, the ward's, a validator's); repeat.
+    #[arg(long, value_name = "KEY.pub")]
+    pub trust: Vec<PathBuf>,
+    /// The folder of the issuer's certificates, to check the chain.
+    #[arg(long, value_name = "DIR")]
+    pub chain: Option<PathBuf>,
+    /// A copy of the issuer's ledger.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// A checkpoint of the issuer's ledger that the ward cosigned.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: Option<PathBuf>,
+    /// A payload label to compare with; repeat.
+    #[arg(long = "label", value_name = "LABEL.json")]
+    pub labels: Vec<PathBuf>,
+    /// A payload manifest to check coverage against; repeat.
+    #[arg(long = "manifest", value_name = "FILE")]
+    pub manifests: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +194,34 @@ pub enum LedgerCommand {
     },
     /// Move a torn last line (left by a crash mid-append) aside and record that in the ledger.
     Repair,
+    /// Sign your ledger's size and Merkle root as a checkpoint (C2SP signed note).
+    Checkpoint {
+        /// Write the checkpoint to this file (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// As the ward: check a contractor's checkpoint and ledger copy, then cosign it.
+    Cosign {
+        /// The contractor's checkpoint file.
+        checkpoint: PathBuf,
+        /// The contractor's ledger copy.
+        #[arg(long, value_name = "FILE")]
+        ledger: PathBuf,
+        /// The contractor's public key (minisign .pub); needed the first time.
+        #[arg(long, value_name = "KEY.pub")]
+        trust: Option<PathBuf>,
+        /// Write the cosigned checkpoint here (default: over CHECKPOINT).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// An inclusion proof for one entry of your ledger.
+    Prove {
+        /// The entry's seq (0 is the first line).
+        seq: u64,
+        /// Prove against this checkpoint of your ledger (default: the ledger as it is now).
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

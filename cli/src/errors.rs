@@ -40,13 +40,23 @@ pub enum CliError {
     /// `ledger verify` without `--key`: the chain holds, the owner is unconfirmed.
     #[error("the owner of the ledger {path} is unconfirmed")]
     LedgerOwnerUnconfirmed { path: PathBuf, owner: String },
+    #[error("{failed} checks failed")]
+    NotVerified { failed: u64 },
+    #[error("{what} is required")]
+    Usage { what: &'static str },
 }
 
 impl CliError {
     /// True for outcomes reported after the command printed its result (with the
     /// record of what was done); the JSON result already carries the outcome.
     pub fn result_already_printed(&self) -> bool {
-        matches!(self, CliError::WipePartial { .. } | CliError::Interrupted | CliError::LedgerOwnerUnconfirmed { .. })
+        matches!(
+            self,
+            CliError::WipePartial { .. }
+                | CliError::Interrupted
+                | CliError::LedgerOwnerUnconfirmed { .. }
+                | CliError::NotVerified { .. }
+        )
     }
 }
 
@@ -56,15 +66,20 @@ pub struct Rendered {
     pub exit: Exit,
     pub message: String,
     pub hint: Option<String>,
+    /// Structured evidence for `--json` (a refused checkpoint: both checkpoints and
+    /// the proof); the message carries the same for people.
+    pub evidence: Option<serde_json::Value>,
 }
 
 impl Rendered {
     pub fn print(&self, out: &Output) {
         if out.json {
-            out.result(
-                &[],
-                json!({"ok": false, "error": {"code": self.code, "exit": self.exit as u8, "message": self.message, "hint": self.hint}}),
-            );
+            let mut error =
+                json!({"code": self.code, "exit": self.exit as u8, "message": self.message, "hint": self.hint});
+            if let Some(e) = &self.evidence {
+                error["evidence"] = e.clone();
+            }
+            out.result(&[], json!({"ok": false, "error": error}));
         } else {
             out.err_line(&format!("{}: {}", out.t("error-prefix"), self.message));
             if let Some(h) = &self.hint {
@@ -130,6 +145,31 @@ fn label_problem(out: &Output, reason: &custody_seal::LabelProblem) -> String {
     }
 }
 
+/// Why a `verify` input could not be read, in the user's language.
+fn unreadable(out: &Output, reason: &custody_lifecycle::Unreadable) -> String {
+    use custody_certificate::CertError as C;
+    use custody_lifecycle::Unreadable as U;
+    match reason {
+        U::Io(e) => match io_detail(out, e) {
+            FluentValue::String(t) => t.into_owned(),
+            _ => e.to_string(),
+        },
+        U::NotAFile => out.t("unreadable-not-a-file"),
+        U::TooLarge { max } => out.ta("unreadable-too-large", &[("max", s(human_bytes(*max)))]),
+        U::PublicKey => out.t("unreadable-public-key"),
+        U::Manifest => out.t("unreadable-manifest"),
+        U::Label => out.t("unreadable-label"),
+        U::Certificate(C::TooLarge { max }) => out.ta("unreadable-too-large", &[("max", s(human_bytes(*max as u64)))]),
+        U::Certificate(C::NotJson) => out.t("unreadable-not-json"),
+        U::Certificate(C::DuplicateKey { key }) => out.ta("unreadable-duplicate-key", &[("key", s(key))]),
+        U::Certificate(C::Schema { .. }) => out.t("unreadable-schema"),
+        U::Certificate(C::UnsupportedFormat { found }) => out.ta("unreadable-format", &[("found", s(found))]),
+        U::Certificate(C::NotCanonical) => out.t("unreadable-not-canonical"),
+        U::Certificate(C::BadField { field, .. }) => out.ta("unreadable-field", &[("field", s(field))]),
+        U::Certificate(_) => out.t("unreadable-schema"),
+    }
+}
+
 /// `{path}: {io error}`, with the error in the user's language where it can be.
 pub(crate) fn io(out: &Output, path: &std::path::Path, e: &std::io::Error) -> Rendered {
     r(out, "io", Exit::Io, &[("path", p(path)), ("detail", io_detail(out, e))])
@@ -139,7 +179,7 @@ pub(crate) fn r(out: &Output, code: &'static str, exit: Exit, args: &Args<'_>) -
     let id = format!("err-{code}");
     let hint_id = format!("{id}.hint");
     let hint = out.ta(&hint_id, args);
-    Rendered { code, exit, message: out.ta(&id, args), hint: (hint != hint_id).then_some(hint) }
+    Rendered { code, exit, message: out.ta(&id, args), hint: (hint != hint_id).then_some(hint), evidence: None }
 }
 
 pub fn passphrase_problem(out: &Output, e: &PassphraseError) -> String {
@@ -181,6 +221,8 @@ pub fn render(e: &CliError, out: &Output) -> Rendered {
             Exit::LedgerOwnerUnconfirmed,
             &[("path", p(path)), ("owner", ext(owner))],
         ),
+        CliError::NotVerified { failed } => r(out, "not-verified", Exit::NotVerified, &[("failed", s(failed))]),
+        CliError::Usage { what } => r(out, "usage", Exit::Usage, &[("what", s(what))]),
     }
 }
 
@@ -268,7 +310,88 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
         L::Keys(k) => liberrors::keys(k, out),
         L::Ledger(le) => liberrors::ledger(le, out),
         L::Notice(n) => liberrors::notice(n, out),
+        L::NotAFile { path } => r(out, "not-a-file", Exit::InputRefused, &[("path", p(path))]),
+        L::FileTooLarge { path, max } => {
+            r(out, "file-too-large", Exit::InputRefused, &[("path", p(path)), ("size", s(human_bytes(*max)))])
+        }
+        L::CheckpointInvalid { path, source } => r(
+            out,
+            "checkpoint-invalid",
+            Exit::Integrity,
+            &[("path", p(path)), ("detail", s(out.t(checkpoint_problem_id(source))))],
+        ),
+        L::CheckpointUntrusted { path, origin } => {
+            r(out, "checkpoint-untrusted", Exit::Integrity, &[("path", p(path)), ("origin", s(origin))])
+        }
+        L::WitnessNoTrust { origin } => r(out, "witness-no-trust", Exit::InputRefused, &[("origin", s(origin))]),
+        L::WitnessKeyMismatch { origin, pinned, given } => r(
+            out,
+            "witness-key-mismatch",
+            Exit::Integrity,
+            &[("origin", s(origin)), ("pinned", s(pinned)), ("given", s(given))],
+        ),
+        L::CheckpointMismatch { checkpoint_size, checkpoint_root, ledger_size, ledger_root } => r(
+            out,
+            "checkpoint-mismatch",
+            Exit::Integrity,
+            &[
+                ("checkpoint_size", s(checkpoint_size)),
+                ("checkpoint_root", s(checkpoint_root)),
+                ("ledger_size", s(ledger_size)),
+                ("ledger_root", s(ledger_root)),
+            ],
+        ),
+        L::CheckpointInconsistent(inc) => render_inconsistent(inc, out),
+        L::EntryNotFound { seq, size } => {
+            r(out, "entry-not-found", Exit::InputRefused, &[("seq", s(seq)), ("size", s(size))])
+        }
+        L::RecordUnreadable { path } => r(out, "record-unreadable", Exit::InputRefused, &[("path", p(path))]),
+        L::RecordNotInLedger { path } => r(out, "record-not-in-ledger", Exit::InputRefused, &[("path", p(path))]),
+        L::CertificateExists { path } => r(out, "certificate-exists", Exit::Destination, &[("path", p(path))]),
+        L::VerifyInputUnreadable { path, reason } => r(
+            out,
+            "verify-input-unreadable",
+            Exit::VerifyInputUnreadable,
+            &[("path", p(path)), ("detail", s(unreadable(out, reason)))],
+        ),
     }
+}
+
+/// Why a checkpoint or proof file was refused, in the user's language.
+fn checkpoint_problem_id(e: &custody_ledger::LedgerError) -> &'static str {
+    use custody_ledger::LedgerError as E;
+    match e {
+        E::MalformedNote { .. } => "checkpoint-problem-note",
+        E::MalformedCheckpoint { .. } => "checkpoint-problem-body",
+        E::MalformedVerifierKey { .. } => "checkpoint-problem-key",
+        E::MalformedProof { .. } => "checkpoint-problem-proof",
+        _ => "checkpoint-problem-other",
+    }
+}
+
+/// A checkpoint refused at cosigning: both checkpoints and the proof, as evidence.
+fn render_inconsistent(inc: &custody_lifecycle::Inconsistency, out: &Output) -> Rendered {
+    let proof = match &inc.proof {
+        Some(p) => p.hashes.iter().map(|h| format!("  {h}")).collect::<Vec<_>>().join("\n"),
+        None => out.t("checkpoint-no-proof"),
+    };
+    let args: &Args<'_> = &[
+        ("origin", s(&inc.origin)),
+        ("stored_size", s(inc.stored_size)),
+        ("submitted_size", s(inc.submitted_size)),
+        ("stored", s(inc.stored.trim_end())),
+        ("submitted", s(inc.submitted.trim_end())),
+        ("proof", s(proof)),
+    ];
+    let mut rendered = if inc.smaller {
+        r(out, "checkpoint-smaller", Exit::CheckpointInconsistent, args)
+    } else {
+        r(out, "checkpoint-inconsistent", Exit::CheckpointInconsistent, args)
+    };
+    // One stable code for scripts; the message says which of the two it was.
+    rendered.code = "checkpoint-inconsistent";
+    rendered.evidence = serde_json::to_value(inc).ok();
+    rendered
 }
 
 fn render_seal(e: &SealError, out: &Output) -> Rendered {
@@ -435,7 +558,10 @@ mod tests {
             include_str!("cmd/init.rs"),
             include_str!("cmd/key.rs"),
             include_str!("cmd/ledger.rs"),
+            include_str!("cmd/checkpoint.rs"),
             include_str!("cmd/demo.rs"),
+            include_str!("cmd/certify.rs"),
+            include_str!("cmd/verify.rs"),
             include_str!("secret.rs"),
             include_str!("output.rs"),
         ];
@@ -472,6 +598,12 @@ mod tests {
                     "key-",
                     "hostile-",
                     "repair-",
+                    "checkpoint-",
+                    "cosign-",
+                    "prove-",
+                    "certify-",
+                    "verify-",
+                    "unreadable-",
                 ];
                 if known.iter().any(|p| piece.starts_with(p))
                     && piece.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -493,6 +625,38 @@ mod tests {
         for level in ["none", "unverified", "not-assured", "name-only", "clear", "cryptographic-erase"] {
             assert!(Localizer::new(Lang::Ja).has(&format!("assurance-{level}")));
             assert!(Localizer::new(Lang::En).has(&format!("assurance-{level}")));
+        }
+    }
+
+    /// Every check name and reason code `verify` can report has its sentence in both
+    /// languages: a reader never sees a bare code.
+    #[test]
+    fn every_verify_check_and_reason_has_words_in_japanese_and_english() {
+        let sources = [
+            include_str!("../../crates/custody-certificate/src/checks.rs"),
+            include_str!("../../crates/custody-certificate/src/chain.rs"),
+        ];
+        let mut ids = vec![];
+        for src in sources {
+            let src = src.split_whitespace().collect::<Vec<_>>().join(" ");
+            for part in src.split("Reason::new(\"").skip(1) {
+                ids.push(format!("verify-why-{}", part.split('"').next().unwrap_or_default()));
+            }
+            for part in src
+                .split("name: \"")
+                .skip(1)
+                .chain(src.split("Check::pass(\"").skip(1))
+                .chain(src.split("Check::fail(\"").skip(1))
+                .chain(src.split("Check::skip(\"").skip(1))
+            {
+                ids.push(format!("check-{}", part.split('"').next().unwrap_or_default()));
+            }
+        }
+        assert!(ids.len() > 60, "found only {} ids: the scan is broken", ids.len());
+        for lang in [Lang::Ja, Lang::En] {
+            let l = Localizer::new(lang);
+            let missing: Vec<&String> = ids.iter().filter(|id| !l.has(id)).collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
         }
     }
 }

@@ -37,6 +37,14 @@ pub enum Exit {
     /// The ledger's data is damaged: a torn tail, a tail that is forged, foreign or
     /// from the far future, or a full ledger. Nothing was appended.
     LedgerDamaged = 14,
+    /// `verify`: the certificate or package was read, but some check failed.
+    NotVerified = 15,
+    /// `verify`: an input could not be read or parsed at all.
+    VerifyInputUnreadable = 16,
+    /// A checkpoint was refused at cosigning: inconsistent with, or smaller than, the
+    /// one the ward holds for that ledger (rewritten, forked or truncated). Nothing
+    /// was stored.
+    CheckpointInconsistent = 17,
 }
 
 impl From<Exit> for ExitCode {

@@ -91,6 +91,8 @@ pub fn ledger(e: &LedgerError, out: &Output) -> Rendered {
         E::MalformedVerifierKey { .. } => r(out, "verifier-key-malformed", Exit::InputRefused, &[]),
         E::BadNoteSignature { name } => r(out, "note-bad-signature", Exit::Integrity, &[("name", s(name))]),
         E::NoteNotVerified => r(out, "note-not-verified", Exit::Integrity, &[]),
+        E::MalformedProof { .. } => r(out, "proof-malformed", Exit::Integrity, &[]),
+        E::BadBody { kind, .. } => r(out, "ledger-bad-body", Exit::Internal, &[("kind", s(kind))]),
         E::NotOwner { signer, owner } => {
             r(out, "ledger-owner", Exit::Integrity, &[("path", s("-")), ("expected", s(owner)), ("found", s(signer))])
         }
@@ -124,9 +126,18 @@ pub fn problem_text(out: &Output, problem: &Problem) -> String {
         P::UnknownActor(k) => ("ledger-problem-unknown-actor", Some(k.to_string())),
         P::BadSignature => ("ledger-problem-bad-signature", None),
         P::Io(detail) => ("ledger-problem-io", Some(detail.clone())),
+        P::BadBody(bp) => ("ledger-problem-bad-body", Some(body_problem_kind(bp).to_owned())),
         other => return other.to_string(),
     };
     out.ta(id, &[("key", s(arg.unwrap_or_default()))])
+}
+
+/// The entry kind a refused body was of.
+fn body_problem_kind(bp: &custody_ledger::events::BodyProblem) -> &'static str {
+    use custody_ledger::events::BodyProblem as B;
+    match bp {
+        B::Version { kind, .. } | B::Fields { kind, .. } | B::NotCanonical { kind } => kind,
+    }
 }
 
 pub fn notice(e: &NoticeError, out: &Output) -> Rendered {
@@ -268,6 +279,11 @@ mod tests {
             },
             LedgerError::SeqLimit { path: path(), max: (1 << 53) - 1 },
             LedgerError::NotOwner { signer: KeyId([1; 8]), owner: KeyId([2; 8]) },
+            LedgerError::MalformedProof { what: "hash count" },
+            LedgerError::BadBody {
+                kind: "opened",
+                problem: custody_ledger::events::BodyProblem::NotCanonical { kind: "opened" },
+            },
         ]
     }
 
@@ -293,6 +309,7 @@ mod tests {
             Problem::UnknownActor(KeyId([7; 8])),
             Problem::BadSignature,
             Problem::Io("Input/output error".into()),
+            Problem::BadBody(custody_ledger::events::BodyProblem::Version { kind: "sealed", found: 2 }),
         ]
     }
 
@@ -411,6 +428,38 @@ mod tests {
             L::LabelMissing { payload: path() },
             L::LabelSignatureInvalid { sig: path(), detail: "untrusted key".into() },
             L::LabelSignerMismatch { sealed_by: "A".into(), signer: "B".into() },
+            L::NotAFile { path: path() },
+            L::FileTooLarge { path: path(), max: 65536 },
+            L::CheckpointInvalid { path: path(), source: LedgerError::MalformedNote { what: "signature line" } },
+            L::CheckpointUntrusted { path: path(), origin: "custody/ledger/0102030405060708".into() },
+            L::WitnessNoTrust { origin: "custody/ledger/0102030405060708".into() },
+            L::WitnessKeyMismatch {
+                origin: "custody/ledger/0102030405060708".into(),
+                pinned: "0102030405060708".into(),
+                given: "0807060504030201".into(),
+            },
+            L::CheckpointMismatch {
+                checkpoint_size: 4,
+                checkpoint_root: "aa".into(),
+                ledger_size: 5,
+                ledger_root: "bb".into(),
+            },
+            L::CheckpointInconsistent(Box::new(custody_lifecycle::Inconsistency {
+                origin: "custody/ledger/0102030405060708".into(),
+                stored: "stored".into(),
+                submitted: "submitted".into(),
+                stored_size: 5,
+                stored_root: custody_ledger::Hash([1; 32]),
+                submitted_size: 4,
+                submitted_root: custody_ledger::Hash([2; 32]),
+                smaller: true,
+                proof: None,
+            })),
+            L::EntryNotFound { seq: 9, size: 3 },
+            L::RecordUnreadable { path: path() },
+            L::RecordNotInLedger { path: path() },
+            L::CertificateExists { path: path() },
+            L::VerifyInputUnreadable { path: path(), reason: custody_lifecycle::Unreadable::Label },
         ]
     }
 

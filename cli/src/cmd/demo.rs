@@ -6,10 +6,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
+use custody_certificate::Outcome;
 use custody_l10n::Lang;
 use custody_lifecycle::{
-    execute_wipe, open_delivery, outcome_name, plan_wipe, read_passphrase_file, seal_delivery, verify_ledger, Home,
-    OpenRequest, Person, Role, SealRequest, WipeRequest,
+    certify, check_cosign, cosign, execute_wipe, open_delivery, outcome_name, plan_wipe, read_passphrase_file,
+    seal_delivery, verify_certificate, verify_ledger, CertifyRequest, CosignRequest, Home, OpenRequest, Person, Role,
+    SealRequest, VerifyRequest, WipeRequest,
 };
 use custody_wipe::{Method, NoProgress, VerifyMode};
 use secrecy::SecretString;
@@ -106,6 +108,18 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
     step(4, "demo-step-open");
     let contractor_session = contractor.unlock(&contractor_pass)?;
     let passphrase = read_passphrase_file(&sealed.notice_path)?;
+    // The documents a person would print, left for the user to open.
+    let documents = match &a.keep {
+        Some(_) => root.join("documents"),
+        None => tempfile::Builder::new()
+            .prefix("custody-demo-documents-")
+            .tempdir()
+            .map_err(|source| CliError::Io { path: std::env::temp_dir(), source })?
+            .keep(),
+    };
+    fs::create_dir_all(&documents).map_err(io(&documents))?;
+    let notice_html = documents.join("notice.html");
+    write_notice_copy(&sealed, &passphrase, &ward, out, lang, &notice_html)?;
     let work = root.join("contractor-work");
     let opened = open_delivery(
         &contractor_session,
@@ -149,7 +163,60 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
     }
     fs::remove_file(&sealed.notice_path).map_err(io(&sealed.notice_path))?;
 
-    step(6, "demo-step-verify");
+    step(6, "demo-step-certify");
+    let package = root.join("return-package");
+    let cert = certify(
+        &contractor_session,
+        &CertifyRequest {
+            records: vec![record_path.clone()],
+            out: documents.join("CERT.json"),
+            contract: Some("R8-DEMO-001".into()),
+            to: vec![out.t("demo-ward-org")],
+            media_destination: Some(out.t("demo-media-destination")),
+            notes: None,
+            lang,
+            package: Some(package.clone()),
+        },
+    )?;
+    out.say("demo-certified", &[("id", cert.id.clone().into()), ("package", package.display().to_string().into())]);
+
+    step(7, "demo-step-cosign");
+    // What `custody ledger cosign` does: every check, then the ward's cosignature,
+    // kept in the ward's home as the latest checkpoint of the contractor's ledger.
+    let cosigned_path = root.join("cosigned.checkpoint");
+    let cosign_req = CosignRequest {
+        checkpoint: package.join("checkpoint.txt"),
+        ledger: package.join("ledger.jsonl"),
+        trust: Some(contractor.public_key().clone()),
+        out: Some(cosigned_path.clone()),
+    };
+    let plan = check_cosign(&ward, &cosign_req)?;
+    cosign(&ward_session, plan)?;
+    let contractor_pub = root.join("contractor.pub");
+    contractor.export_public_key(&contractor_pub)?;
+    let verified = verify_certificate(
+        &VerifyRequest {
+            input: package.clone(),
+            trust: vec![contractor_pub],
+            checkpoint: Some(cosigned_path),
+            ..VerifyRequest::default()
+        },
+        Some(&ward),
+    )?;
+    for c in &verified.checks {
+        let outcome = match c.outcome {
+            Outcome::Passed => "verify-passed",
+            Outcome::Failed => "verify-failed",
+            Outcome::Skipped => "verify-skipped",
+        };
+        out.say(
+            "demo-check",
+            &[("check", out.t(&format!("check-{}", c.name)).into()), ("outcome", out.t(outcome).into())],
+        );
+    }
+    out.say("demo-documents", &[("path", documents.display().to_string().into())]);
+
+    step(8, "demo-step-verify");
     let ward_report = verify_ledger(&ward.ledger_path(), Some(ward.public_key()))?;
     let contractor_report = verify_ledger(&contractor.ledger_path(), Some(contractor.public_key()))?;
     for (who, r) in [(out.t("demo-ward-org"), &ward_report), (out.t("demo-contractor-org"), &contractor_report)] {
@@ -174,12 +241,15 @@ pub fn run(cli: &Cli, a: &DemoArgs, out: &Output) -> Result<(), CliError> {
     }
     out.result(
         &[out.t("demo-summary")],
-        json!({"ok": left.is_empty(), "payload_id": sealed.payload_id, "fingerprint": sealed.fingerprint,
+        json!({"ok": left.is_empty() && verified.passed, "payload_id": sealed.payload_id, "fingerprint": sealed.fingerprint,
                "opened_files": opened.file_count, "wipe_outcome": outcome_name(wiped.outcome),
                "wipe_assurance": wiped.assurance, "record": record_path,
                "ward_ledger": {"entries": ward_report.entries, "root": ward_report.root},
                "contractor_ledger": {"entries": contractor_report.entries, "root": contractor_report.root},
-               "left_after_wipe": left, "kept": a.keep}),
+               "left_after_wipe": left, "kept": a.keep,
+               "certificate": {"id": cert.id, "verified": verified.passed,
+                               "checks": verified.checks.iter().map(|c| json!({"name": c.name, "outcome": c.outcome})).collect::<Vec<_>>()},
+               "documents": {"notice": notice_html, "certificate": cert.html, "package": package}}),
     );
     Ok(())
 }
@@ -192,6 +262,33 @@ fn kind_name(out: &Output, kind: &str) -> String {
     } else {
         kind.to_string()
     }
+}
+
+/// An HTML copy of the password notice for the user to look at; the text notice the
+/// demo opened with is destroyed at contract end, as the real one would be.
+fn write_notice_copy(
+    sealed: &custody_lifecycle::SealReport,
+    pass: &custody_notice::Passphrase,
+    ward: &Home,
+    out: &Output,
+    lang: Lang,
+    path: &Path,
+) -> Result<(), CliError> {
+    let notice = custody_notice::Notice {
+        notice_id: sealed.notice_id.parse().map_err(|_| CliError::Usage { what: "notice id" })?,
+        payload_id: sealed.payload_id.clone(),
+        fingerprint: sealed.fingerprint.clone(),
+        issuer_org: ward.person().org.clone(),
+        issuer_name: ward.person().name.clone(),
+        recipient: Some(out.t("demo-contractor-org")),
+        contract: Some("R8-DEMO-001".into()),
+        categories: vec![out.t("demo-cat-name"), out.t("demo-cat-address"), out.t("demo-cat-phone")],
+        issued: custody_lifecycle::now(),
+        file_count: sealed.file_count,
+        total_bytes: sealed.total_bytes,
+    };
+    custody_notice::write_notice(path, &notice, pass, lang).map_err(custody_lifecycle::Error::from)?;
+    Ok(())
 }
 
 fn remaining(paths: &[&PathBuf]) -> Vec<PathBuf> {

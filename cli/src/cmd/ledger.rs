@@ -10,6 +10,7 @@ pub fn run(cli: &Cli, c: &LedgerCommand, out: &Output) -> Result<(), CliError> {
     match c {
         LedgerCommand::Verify { file, key } => verify(cli, file.as_deref(), key.as_deref(), out),
         LedgerCommand::Repair => repair(cli, out),
+        other => super::checkpoint::run(cli, other, out),
     }
 }
 

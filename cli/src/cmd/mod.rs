@@ -1,5 +1,7 @@
 //! One module per command.
 
+mod certify;
+mod checkpoint;
 mod completions;
 mod demo;
 mod init;
@@ -8,6 +10,7 @@ mod ledger;
 mod man;
 mod open;
 mod seal;
+mod verify;
 mod wipe;
 
 use custody_lifecycle::Home;
@@ -24,6 +27,8 @@ pub fn run(cli: &Cli, out: &Output) -> Result<(), CliError> {
         Command::Open(a) => open::run(cli, a, out),
         Command::Ledger(c) => ledger::run(cli, c, out),
         Command::Wipe(a) => wipe::run(cli, a, out),
+        Command::Certify(a) => certify::run(cli, a, out),
+        Command::Verify(a) => verify::run(cli, a, out),
         Command::Demo(a) => demo::run(cli, a, out),
         Command::Completions(a) => completions::run(a, out),
         Command::Man(a) => man::run(a, out),

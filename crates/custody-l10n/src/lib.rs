@@ -74,8 +74,8 @@ macro_rules! ftl_files {
 /// One file per component, so that the people working on different commands do not
 /// edit the same file. Every file must exist in both languages with the same ids
 /// (checked by the tests).
-const JA: &[(&str, &str)] = ftl_files!("ja": "common", "cli", "notice", "seal", "open", "keys", "ledger", "wipe", "erasure", "interface", "hostile");
-const EN: &[(&str, &str)] = ftl_files!("en": "common", "cli", "notice", "seal", "open", "keys", "ledger", "wipe", "erasure", "interface", "hostile");
+const JA: &[(&str, &str)] = ftl_files!("ja": "common", "cli", "notice", "seal", "open", "keys", "ledger", "wipe", "erasure", "interface", "hostile", "checkpoint", "certificate");
+const EN: &[(&str, &str)] = ftl_files!("en": "common", "cli", "notice", "seal", "open", "keys", "ledger", "wipe", "erasure", "interface", "hostile", "checkpoint", "certificate");
 
 /// Message arguments: `&[("path", "a/b".into()), ("count", 3.into())]`.
 pub type Args<'a> = [(&'a str, FluentValue<'a>)];

@@ -112,6 +112,20 @@ pub(crate) fn signed_bytes(obj: &Map<String, Value>) -> Result<Vec<u8>, Problem>
     serde_jcs::to_vec(&Value::Object(m)).map_err(|_| Problem::NotCanonical)
 }
 
+/// The signed bytes of a line already known to be canonical: the line without its
+/// top-level `,"sig":"…"` member. JCS sorts keys, so that member sits between `seq`
+/// and `time`, and only `time` and `v` (a string and a number) follow it: the last
+/// occurrence is the top-level one. Equal to [`signed_bytes`] of the parsed object,
+/// without serialising it a second time (the verifier's hot path).
+fn signed_bytes_of_canonical(line: &[u8], sig: &str) -> Result<Vec<u8>, Problem> {
+    let member = format!(",\"sig\":\"{sig}\"");
+    let at = line.windows(member.len()).rposition(|w| w == member.as_bytes()).ok_or(Problem::NotCanonical)?;
+    let mut out = Vec::with_capacity(line.len() - member.len());
+    out.extend_from_slice(&line[..at]);
+    out.extend_from_slice(&line[at + member.len()..]);
+    Ok(out)
+}
+
 /// Strictly parse one line (without its newline). Everything but the chain and the
 /// signature is checked here; returns the entry and the signed bytes.
 pub(crate) fn parse_line(line: &[u8]) -> Result<(Entry, Vec<u8>), Problem> {
@@ -156,7 +170,7 @@ pub(crate) fn parse_line(line: &[u8]) -> Result<(Entry, Vec<u8>), Problem> {
     if !sig_ok {
         return Err(Problem::BadField("sig"));
     }
-    let signed = signed_bytes(obj)?;
+    let signed = signed_bytes_of_canonical(line, sig)?;
     Ok((Entry { v, seq, prev, time: time.to_owned(), kind: kind.to_owned(), actor, body, sig: sig.to_owned() }, signed))
 }
 

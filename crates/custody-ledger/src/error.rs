@@ -59,6 +59,10 @@ pub enum LedgerError {
     BadNoteSignature { name: String },
     #[error("the note carries no signature by any known key")]
     NoteNotVerified,
+    #[error("malformed proof: {what}")]
+    MalformedProof { what: &'static str },
+    #[error("the {kind} body cannot be written: {problem}")]
+    BadBody { kind: &'static str, problem: crate::events::BodyProblem },
 }
 
 pub(crate) trait IoContext<T> {

@@ -76,9 +76,20 @@ impl Ledger {
         &self.path
     }
 
+    /// Sign and append one typed entry ([`crate::events`]): the way custody writes.
+    pub fn append_event(
+        &self,
+        event: &crate::events::Event,
+        signer: &dyn Signer,
+        time: DateTime<FixedOffset>,
+    ) -> Result<Appended, LedgerError> {
+        self.append(event.kind(), event.to_body(), signer, time)
+    }
+
     /// Sign and append one entry. Under an exclusive lock: read the last line only
     /// (O(1) in the ledger size), refuse a damaged tail, write line + "\n" in one
-    /// `write(2)` with `O_APPEND`, then fsync.
+    /// `write(2)` with `O_APPEND`, then fsync. A body of a kind [`crate::events`]
+    /// knows must be that kind's body: `verify` would refuse anything else.
     pub fn append(
         &self,
         kind: &str,
@@ -137,6 +148,10 @@ impl Ledger {
         owner: Option<&PublicKey>,
     ) -> Result<Appended, LedgerError> {
         entry::check_kind(kind).map_err(|_| LedgerError::BadKind { kind: kind.to_owned() })?;
+        if let Err(problem) = crate::events::Event::parse(kind, &body) {
+            let kind = crate::events::KNOWN_KINDS.into_iter().find(|k| *k == kind).unwrap_or("unknown");
+            return Err(LedgerError::BadBody { kind, problem });
+        }
         let body_value = Value::Object(body);
         let mut ptr = String::new();
         entry::check_numbers(&body_value, &mut ptr).map_err(|pointer| LedgerError::BadNumber { pointer })?;

@@ -57,6 +57,10 @@ pub enum Problem {
     BadSignature,
     #[error("reading failed: {0}")]
     Io(String),
+    /// The body of a kind this release knows is not that kind's body
+    /// (docs/ledger-events.md).
+    #[error("{0}")]
+    BadBody(crate::events::BodyProblem),
 }
 
 /// A problem at a line (1-based).
@@ -92,9 +96,96 @@ pub(crate) fn read_line<R: BufRead>(r: &mut R, buf: &mut Vec<u8>) -> Result<bool
     Ok(true)
 }
 
-/// Check every line (see docs/ledger.md) and compute the Merkle root, in one pass with
-/// memory bounded by the longest line plus O(log n).
-pub fn verify<R: BufRead>(mut reader: R, keys: &dyn KeyResolver) -> Result<Verified, VerifyError> {
+impl Verified {
+    /// The kinds seen that this release does not know, with their counts: reported by
+    /// name, their bodies unchecked.
+    pub fn unknown_kinds(&self) -> BTreeMap<String, u64> {
+        self.kinds.iter().filter(|(k, _)| !crate::events::is_known(k)).map(|(k, n)| (k.clone(), *n)).collect()
+    }
+}
+
+/// Check every line (see docs/ledger.md), and the body of every kind this release
+/// knows (docs/ledger-events.md), and compute the Merkle root, in one pass with memory
+/// bounded by the longest line plus O(log n).
+pub fn verify<R: BufRead>(reader: R, keys: &dyn KeyResolver) -> Result<Verified, VerifyError> {
+    verify_each(reader, keys, &mut |_| {})
+}
+
+/// [`verify`], also returning every leaf hash in order (what checkpoints and proofs
+/// are built from): 32 bytes of memory per line.
+pub fn verify_with_leaves<R: BufRead>(reader: R, keys: &dyn KeyResolver) -> Result<(Verified, Vec<Hash>), VerifyError> {
+    let mut leaves = Vec::new();
+    let v = verify_each(reader, keys, &mut |h| leaves.push(h))?;
+    Ok((v, leaves))
+}
+
+/// Lines whose signatures go to the checking thread at a time.
+const SIG_BATCH: usize = 256;
+
+/// One signature for the checking thread.
+struct SigJob {
+    line: u64,
+    key: custody_keys::PublicKey,
+    signed: Vec<u8>,
+    sig: [u8; 64],
+}
+
+/// Parsing, the chain and the bodies run on this thread while a second one checks the
+/// signatures (most of the work: the two overlap on two cores). The first problem in
+/// line order is reported, whichever thread found it.
+fn verify_each<R: BufRead>(
+    reader: R,
+    keys: &dyn KeyResolver,
+    on_leaf: &mut dyn FnMut(Hash),
+) -> Result<Verified, VerifyError> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<SigJob>>(4);
+        let checker = scope.spawn(move || {
+            for batch in rx {
+                for j in batch {
+                    if j.key.verify(&j.signed, &j.sig).is_err() {
+                        return Some(j.line);
+                    }
+                }
+            }
+            None
+        });
+        let mut pending = Vec::with_capacity(SIG_BATCH);
+        let mut checker_gone = false;
+        let parsed = parse_each(reader, keys, on_leaf, &mut |job| {
+            pending.push(job);
+            if pending.len() == SIG_BATCH {
+                // A send fails only when the checker stopped at a bad signature.
+                checker_gone |= tx.send(std::mem::replace(&mut pending, Vec::with_capacity(SIG_BATCH))).is_err();
+            }
+            !checker_gone
+        });
+        if !pending.is_empty() {
+            let _ = tx.send(pending);
+        }
+        drop(tx);
+        let bad_sig = match checker.join() {
+            Ok(b) => b,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let sig_error = |line| VerifyError { line, problem: Problem::BadSignature };
+        match (parsed, bad_sig) {
+            (Err(e), Some(l)) if l < e.line => Err(sig_error(l)),
+            (Err(e), _) => Err(e),
+            (Ok(_), Some(l)) => Err(sig_error(l)),
+            (Ok(v), None) => Ok(v),
+        }
+    })
+}
+
+/// Everything but the signatures; `check_sig` queues each line's signature and says
+/// whether to go on. Stopping early (a bad signature was found) returns what was seen.
+fn parse_each<R: BufRead>(
+    mut reader: R,
+    keys: &dyn KeyResolver,
+    on_leaf: &mut dyn FnMut(Hash),
+    check_sig: &mut dyn FnMut(SigJob) -> bool,
+) -> Result<Verified, VerifyError> {
     let mut buf = Vec::new();
     let mut builder = RootBuilder::new();
     let mut prev = Hash::ZERO;
@@ -123,17 +214,38 @@ pub fn verify<R: BufRead>(mut reader: R, keys: &dyn KeyResolver) -> Result<Verif
         }
         let pk = keys.public_key(&e.actor).ok_or(at(Problem::UnknownActor(e.actor)))?;
         let sig = entry::sig_bytes(&e).ok_or(at(Problem::BadField("sig")))?;
-        pk.verify(&signed, &sig).map_err(|_| at(Problem::BadSignature))?;
+        let go_on = check_sig(SigJob { line: line_no + 1, key: pk, signed, sig });
+        crate::events::Event::parse(&e.kind, &e.body).map_err(|p| at(Problem::BadBody(p)))?;
 
         let leaf = merkle::leaf_hash(bytes);
+        on_leaf(leaf);
         builder.push(leaf);
         prev = leaf;
         prev_time = Some(t);
         actors.insert(e.actor);
         *kinds.entry(e.kind).or_insert(0) += 1;
         line_no += 1;
+        if !go_on {
+            break;
+        }
     }
     Ok(Verified { size: line_no, root: builder.root(), last_leaf: (line_no > 0).then_some(prev), actors, kinds })
+}
+
+/// The leaf hash of every line, checking only that each line is complete and within
+/// [`MAX_LINE`] — not its form, signature, chain or body: for proofs over a ledger
+/// verified separately, and for the ward's consistency check (hashing is all a
+/// Merkle tree needs, and a line that does not parse still has a leaf).
+pub fn read_leaves<R: BufRead>(mut reader: R) -> Result<Vec<Hash>, VerifyError> {
+    let mut buf = Vec::new();
+    let mut leaves = Vec::new();
+    loop {
+        let line = leaves.len() as u64 + 1;
+        if !read_line(&mut reader, &mut buf).map_err(|problem| VerifyError { line, problem })? {
+            return Ok(leaves);
+        }
+        leaves.push(merkle::leaf_hash(&buf[..buf.len() - 1]));
+    }
 }
 
 /// Parse lines and compute their leaf hashes without checking signatures or the chain

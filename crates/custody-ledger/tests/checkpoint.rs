@@ -72,7 +72,12 @@ fn checkpoint_signed_and_cosigned() {
     assert!(matches!(checkpoint::open_note(&note, &[ward_v]), Err(LedgerError::NoteNotVerified)));
     let stranger = NoteVerifier::new("contractor", &SecretKey::generate().public_key()).unwrap();
     assert!(checkpoint::open_note(&note, &[stranger]).is_err());
-    assert!(checkpoint::sign_note("two\n\nparagraphs\n", "x", &owner).is_err());
+    // The signed-note spec lets a text hold blank lines: it ends at the last one.
+    let two = checkpoint::sign_note("two\n\nparagraphs\n", "x", &owner).unwrap();
+    let x = NoteVerifier::new("x", &owner.public_key()).unwrap();
+    assert_eq!(checkpoint::open_note(&two, &[x]).unwrap().0, "two\n\nparagraphs\n");
+    assert!(checkpoint::sign_note("no newline", "x", &owner).is_err());
+    assert!(checkpoint::sign_note("tab\there\n", "x", &owner).is_err());
 }
 
 mod parsers_never_panic {

@@ -76,6 +76,32 @@ pub enum Error {
     /// The label names another sealer than the key that signed it.
     #[error("the label says it was sealed by {sealed_by} but is signed by {signer}")]
     LabelSignerMismatch { sealed_by: String, signer: String },
+    #[error("{path} is not a regular file")]
+    NotAFile { path: PathBuf },
+    #[error("{path} is larger than {max} bytes")]
+    FileTooLarge { path: PathBuf, max: u64 },
+    #[error("{path} is not a valid checkpoint: {source}")]
+    CheckpointInvalid { path: PathBuf, source: custody_ledger::LedgerError },
+    #[error("the checkpoint {path} is not signed by the key trusted for {origin}")]
+    CheckpointUntrusted { path: PathBuf, origin: String },
+    #[error("no key is trusted for {origin} yet: give the contractor's public key with --trust")]
+    WitnessNoTrust { origin: String },
+    #[error("{origin} is pinned to key {pinned}, not to the key given ({given})")]
+    WitnessKeyMismatch { origin: String, pinned: String, given: String },
+    #[error("the checkpoint says {checkpoint_size} entries with root {checkpoint_root}, the ledger has {ledger_size} with root {ledger_root}")]
+    CheckpointMismatch { checkpoint_size: u64, checkpoint_root: String, ledger_size: u64, ledger_root: String },
+    #[error("the checkpoint is inconsistent with the one held for {}", .0.origin)]
+    CheckpointInconsistent(Box<crate::checkpoint::Inconsistency>),
+    #[error("entry {seq} is not in a ledger of {size} entries")]
+    EntryNotFound { seq: u64, size: u64 },
+    #[error("{path} is not an erasure record this version reads")]
+    RecordUnreadable { path: PathBuf },
+    #[error("the erasure record {path} is not in this home's ledger")]
+    RecordNotInLedger { path: PathBuf },
+    #[error("{path} already exists")]
+    CertificateExists { path: PathBuf },
+    #[error("{path} could not be read: {reason}")]
+    VerifyInputUnreadable { path: PathBuf, reason: Unreadable },
 }
 
 /// Why `open --dest` is refused.
@@ -97,6 +123,25 @@ impl std::fmt::Display for DestProblem {
             DestProblem::Removable => "on a removable medium",
         })
     }
+}
+
+/// Why an input of `verify` could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum Unreadable {
+    #[error(transparent)]
+    Io(std::io::Error),
+    #[error("not a regular file")]
+    NotAFile,
+    #[error("larger than {max} bytes")]
+    TooLarge { max: u64 },
+    #[error(transparent)]
+    Certificate(custody_certificate::CertError),
+    #[error("not a minisign public key")]
+    PublicKey,
+    #[error("not a payload manifest")]
+    Manifest,
+    #[error("not a payload label")]
+    Label,
 }
 
 impl Error {

@@ -85,7 +85,7 @@ pub(crate) fn temp_sibling(path: &Path) -> PathBuf {
     parent_dir(path).join(format!(".{name}.tmp-{}", hex::encode(rnd)))
 }
 
-fn getrandom(buf: &mut [u8]) -> std::io::Result<()> {
+pub(crate) fn getrandom(buf: &mut [u8]) -> std::io::Result<()> {
     let mut f = File::open("/dev/urandom")?;
     std::io::Read::read_exact(&mut f, buf)
 }
@@ -119,4 +119,58 @@ pub(crate) fn resolve_lenient(path: &Path) -> Option<PathBuf> {
         rest.push(cur.file_name()?.to_os_string());
         cur = cur.parent()?;
     }
+}
+
+/// Opens a file someone else handed us (a checkpoint, a ledger copy): never through a
+/// symlink, never blocking on a FIFO or device, and only if it is a regular file.
+pub(crate) fn open_untrusted(path: &Path) -> Result<File, Error> {
+    use rustix::fs::OFlags;
+    let f = OpenOptions::new()
+        .read(true)
+        .custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY).bits() as i32)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            // ELOOP: the last component is a symlink.
+            Some(40) => Error::NotAFile { path: path.to_path_buf() },
+            _ => Error::Io { path: path.to_path_buf(), source: e },
+        })?;
+    let meta = f.metadata().map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    if !meta.is_file() {
+        return Err(Error::NotAFile { path: path.to_path_buf() });
+    }
+    Ok(f)
+}
+
+/// Reads a small untrusted file whole, refusing more than `max` bytes.
+pub(crate) fn read_untrusted(path: &Path, max: usize) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let f = open_untrusted(path)?;
+    let mut buf = Vec::new();
+    f.take(max as u64 + 1).read_to_end(&mut buf).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    if buf.len() > max {
+        return Err(Error::FileTooLarge { path: path.to_path_buf(), max: max as u64 });
+    }
+    Ok(buf)
+}
+
+/// Reads a file someone handed us: never through a symlink, never a FIFO or device
+/// (O_NONBLOCK keeps the open from hanging on a FIFO), never more than `max` bytes.
+pub(crate) fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, crate::error::Unreadable> {
+    use crate::error::Unreadable;
+    use std::io::Read;
+    let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+    let f = OpenOptions::new().read(true).custom_flags(flags.bits() as i32).open(path).map_err(Unreadable::Io)?;
+    let meta = f.metadata().map_err(Unreadable::Io)?;
+    if !meta.is_file() {
+        return Err(Unreadable::NotAFile);
+    }
+    if meta.len() > max {
+        return Err(Unreadable::TooLarge { max });
+    }
+    let mut out = Vec::with_capacity(meta.len() as usize);
+    f.take(max + 1).read_to_end(&mut out).map_err(Unreadable::Io)?;
+    if out.len() as u64 > max {
+        return Err(Unreadable::TooLarge { max });
+    }
+    Ok(out)
 }

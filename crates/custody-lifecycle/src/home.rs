@@ -15,10 +15,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 
 use custody_keys::{KeyId, PublicKey, SecretKey};
-use custody_ledger::{Appended, Ledger, Signer};
+use custody_ledger::events::{self, Event};
+use custody_ledger::{Appended, Hash, Ledger, Signer};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::fsutil::{sync_dir, write_atomic};
 use crate::{now, Error, TOOL};
@@ -27,6 +28,8 @@ const PERSON: &str = "person.json";
 const PUBLIC: &str = "identity.pub";
 const SECRET: &str = "identity.key";
 const LEDGER: &str = "ledger.jsonl";
+/// The key of the keyed hashes that tie a work folder to its `opened` entry.
+const FOLDER_KEY: &str = "folder.key";
 
 /// A person's role on the roster (R5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,13 +139,18 @@ impl Home {
 
         let ledger_path = root.join(LEDGER);
         let ledger = Ledger::create(&ledger_path)?;
-        let mut body = Map::new();
-        body.insert("tool".into(), json!(TOOL));
-        body.insert("public_key".into(), json!(public.to_base64()));
-        body.insert("org".into(), json!(person.org));
-        body.insert("name".into(), json!(person.name));
-        body.insert("role".into(), json!(person.role.as_str()));
-        ledger.append("init", body, &secret, now())?;
+        let init = events::Init {
+            v: events::BODY_VERSION,
+            tool: TOOL.into(),
+            public_key: public.to_base64(),
+            org: person.org.clone(),
+            name: person.name.clone(),
+            role: match person.role {
+                Role::Responsible => events::Role::Responsible,
+                Role::Handler => events::Role::Handler,
+            },
+        };
+        ledger.append_event(&Event::Init(init), &secret, now())?;
 
         let file = PersonFile { v: 1, person: person.clone(), key_id: public.key_id(), created: now().to_rfc3339() };
         let bytes = serde_json::to_vec_pretty(&file)
@@ -190,6 +198,59 @@ impl Home {
     }
     pub fn public_key_path(&self) -> PathBuf {
         self.root.join(PUBLIC)
+    }
+
+    /// The keyed hash of a folder's identity that `opened` records (`folder_hmac`,
+    /// docs/ledger-events.md): HMAC-SHA256 under this home's folder key of
+    /// `custody-folder/v1\0` ‖ canonical absolute path ‖ 0x00 ‖ device (u64, big-endian)
+    /// ‖ inode (u64, big-endian). The same folder gives the same value for as long as
+    /// it exists, so a later wipe of it names its payload; the ledger never holds the
+    /// path, and without the key nobody can test a guessed path against it.
+    pub fn folder_hmac(&self, folder: &Path) -> Result<Hash, Error> {
+        use hmac::Mac;
+        use std::os::unix::fs::MetadataExt;
+        let canonical = folder.canonicalize().map_err(Error::io(folder))?;
+        let meta = fs::metadata(&canonical).map_err(Error::io(&canonical))?;
+        let key = zeroize::Zeroizing::new(self.folder_key()?);
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_slice())
+            .map_err(|_| Error::HomeDamaged { path: self.root.join(FOLDER_KEY), what: "bad key length".into() })?;
+        mac.update(b"custody-folder/v1\0");
+        mac.update(canonical.as_os_str().as_encoded_bytes());
+        mac.update(&[0]);
+        mac.update(&meta.dev().to_be_bytes());
+        mac.update(&meta.ino().to_be_bytes());
+        Ok(Hash(mac.finalize().into_bytes().into()))
+    }
+
+    /// The folder key, made on first use (homes made before it existed get one then).
+    fn folder_key(&self) -> Result<[u8; 32], Error> {
+        let path = self.root.join(FOLDER_KEY);
+        let damaged = || Error::HomeDamaged { path: path.clone(), what: "the folder key is not 64 hex digits".into() };
+        let read = |path: &Path| -> Result<Option<[u8; 32]>, Error> {
+            match fs::read_to_string(path) {
+                Ok(text) => {
+                    let text = zeroize::Zeroizing::new(text);
+                    let bytes = zeroize::Zeroizing::new(hex::decode(text.trim()).map_err(|_| damaged())?);
+                    Ok(Some(bytes.as_slice().try_into().map_err(|_| damaged())?))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(Error::io(path)(e)),
+            }
+        };
+        if let Some(k) = read(&path)? {
+            return Ok(k);
+        }
+        let mut key = zeroize::Zeroizing::new([0u8; 32]);
+        crate::fsutil::getrandom(key.as_mut_slice()).map_err(Error::io("/dev/urandom"))?;
+        let text = zeroize::Zeroizing::new(format!("{}\n", hex::encode(key.as_slice())));
+        match write_atomic(&path, text.as_bytes(), 0o600, true) {
+            Ok(()) => Ok(*key),
+            // Another command made it first: use theirs.
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {
+                read(&path)?.ok_or_else(damaged)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// The public key in minisign format, for the other parties.
@@ -350,8 +411,16 @@ impl Session<'_> {
         self.home
     }
 
+    /// Appends one typed entry to the home ledger: how every step records. Goes
+    /// through the owner checks of [`Session::record`].
+    pub fn record_event(&self, event: &Event) -> Result<Appended, Error> {
+        self.record(event.kind(), event.to_body())
+    }
+
     /// Appends one signed entry to the home ledger, after checking that the line it
-    /// chains to (and every line since the last check) is this home's own.
+    /// chains to (and every line since the last check) is this home's own. A known
+    /// kind's body must be that kind's typed body (`custody_ledger::events`); prefer
+    /// [`Session::record_event`].
     pub fn record(&self, kind: &str, body: Map<String, Value>) -> Result<Appended, Error> {
         let ledger = Ledger::open(&self.home.ledger_path())?;
         Ok(ledger.append_as_owner(kind, body, self.signer(), self.home.public_key(), now())?)

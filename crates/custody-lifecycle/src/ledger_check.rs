@@ -8,6 +8,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use custody_keys::{KeyId, PublicKey};
+use custody_ledger::Hash;
 use serde::Serialize;
 
 use crate::Error;
@@ -27,6 +28,8 @@ pub struct LedgerReport {
     /// which proves the ledger is internally consistent but not whose it is.
     pub owner_key_confirmed: bool,
     pub kinds: BTreeMap<String, u64>,
+    /// Kinds this release does not know (their bodies were not checked), by name.
+    pub unknown_kinds: BTreeMap<String, u64>,
 }
 
 /// Verifies `path`. The first entry (`init`) names the owner's public key; when
@@ -40,6 +43,16 @@ pub fn verify_ledger(path: &Path, expected: Option<&PublicKey>) -> Result<Ledger
         }
         Ok(BufReader::new(f))
     };
+    Ok(verify_ledger_reader(path, open, expected)?.0)
+}
+
+/// [`verify_ledger`] over a file opened (twice) by `open`, also returning the leaf
+/// hashes.
+pub(crate) fn verify_ledger_reader(
+    path: &Path,
+    open: impl Fn() -> Result<BufReader<File>, Error>,
+    expected: Option<&PublicKey>,
+) -> Result<(LedgerReport, Vec<Hash>), Error> {
     let owner = first_entry_key(open()?);
     if let (Some(exp), Some(found)) = (expected, owner.as_ref()) {
         if exp.key_id() != found.key_id() || exp.ed25519_bytes() != found.ed25519_bytes() {
@@ -54,16 +67,18 @@ pub fn verify_ledger(path: &Path, expected: Option<&PublicKey>) -> Result<Ledger
     for k in owner.iter().chain(expected) {
         keys.insert(k.key_id(), k.clone());
     }
-    let verified = custody_ledger::verify(open()?, &keys)
+    let (verified, leaves) = custody_ledger::verify_with_leaves(open()?, &keys)
         .map_err(|source| Error::LedgerInvalid { path: path.to_path_buf(), source })?;
-    Ok(LedgerReport {
+    let report = LedgerReport {
         path: path.to_path_buf(),
         entries: verified.size,
         root: verified.root.to_string(),
         owner: owner.as_ref().map(|k| k.key_id().to_string()),
         owner_key_confirmed: expected.is_some() && owner.is_some(),
+        unknown_kinds: verified.unknown_kinds(),
         kinds: verified.kinds,
-    })
+    };
+    Ok((report, leaves))
 }
 
 /// The public key an `init` first entry carries, read without trusting it: `verify`

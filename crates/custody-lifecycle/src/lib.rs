@@ -18,6 +18,10 @@
 //! # Ok::<(), custody_lifecycle::Error>(())
 //! ```
 
+pub mod anchor;
+mod certify;
+mod checkpoint;
+mod coverage;
 mod error;
 mod fsutil;
 mod home;
@@ -26,11 +30,19 @@ mod ledger_check;
 mod machine;
 mod media;
 mod open;
+mod opened;
 mod repair;
 mod seal;
+mod verify_cert;
 mod wipe;
 
-pub use error::{DestProblem, Error};
+pub use certify::{certify, countersign, CertifyReport, CertifyRequest, CountersignReport};
+pub use checkpoint::{
+    check_cosign, cosign, log_verifier, make_checkpoint, origin_of, prove_entry, read_note, verified_leaves,
+    witness_name, witness_verifier, CheckpointReport, CosignPlan, CosignReport, CosignRequest, Inconsistency,
+    ProveReport,
+};
+pub use error::{DestProblem, Error, Unreadable};
 pub use home::{Home, PendingUnlock, Person, Role, Session, UnlockWatch};
 pub use inputs::{
     read_key_passphrase_file, read_public_key_file, MAX_KEY_FILE, MAX_KEY_PASSPHRASE_FILE, MAX_PASSPHRASE_FILE,
@@ -40,8 +52,10 @@ pub use machine::Machine;
 pub use open::{
     label_signature_path, open_delivery, read_passphrase_file, sweep_staging, OpenReport, OpenRequest, Sender,
 };
+pub use opened::payload_opened_in;
 pub use repair::{repair_ledger, LedgerRepair};
 pub use seal::{seal_delivery, SealReport, SealRequest};
+pub use verify_cert::{verify_certificate, VerifyReport, VerifyRequest};
 pub use wipe::{
     assurance_name, execute_wipe, execute_wipe_unlocking, outcome_name, plan_wipe, ItemProblem, PayloadRef, Planned,
     WipeJob, WipeReport, WipeRequest,

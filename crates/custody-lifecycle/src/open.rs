@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use custody_keys::PublicKey;
+use custody_ledger::events::{self, Event};
+use custody_ledger::Hash;
 use custody_notice::Passphrase;
 use custody_seal::Label;
 use serde::Serialize;
-use serde_json::{json, Map};
 
 use crate::error::DestProblem;
 use crate::fsutil::{is_within, parent_dir, resolve_lenient};
@@ -103,15 +104,24 @@ pub fn open_delivery(
     let machine = Machine::current();
     let manifest_root = hex::encode(opened.manifest_root);
     let payload_id = opened.manifest.payload_id.to_string();
-    let mut body = Map::new();
-    body.insert("payload_id".into(), json!(payload_id));
-    body.insert("manifest_root".into(), json!(manifest_root));
-    body.insert("file_count".into(), json!(opened.file_count));
-    body.insert("total_bytes".into(), json!(opened.total_bytes));
-    body.insert("label_checked".into(), json!(label.is_some()));
-    body.insert("sender_confirmed".into(), json!(sender.confirmed));
-    body.insert("machine".into(), json!(machine));
-    let appended = match session.record("opened", body) {
+    let opened_event = match session.home().folder_hmac(&opened.dest) {
+        Ok(folder_hmac) => Event::Opened(events::Opened {
+            v: events::BODY_VERSION,
+            payload_id: payload_id.clone(),
+            manifest_root: Hash(opened.manifest_root),
+            file_count: opened.file_count,
+            total_bytes: opened.total_bytes,
+            label_checked: label.is_some(),
+            sender_confirmed: sender.confirmed,
+            machine: events::Machine { hostname: machine.hostname.clone(), machine_id: machine.machine_id.clone() },
+            folder_hmac,
+        }),
+        Err(e) => {
+            remove_opened(&req.dest, dest_existed);
+            return Err(e);
+        }
+    };
+    let appended = match session.record_event(&opened_event) {
         Ok(a) => a,
         Err(e) => {
             // Plaintext that the ledger does not know about is an unrecorded copy
@@ -120,6 +130,12 @@ pub fn open_delivery(
             return Err(e);
         }
     };
+    // What the wipe of this folder needs to account for every manifest entry.
+    let time = serde_json::from_str::<serde_json::Value>(&appended.line)
+        .ok()
+        .and_then(|v| v.get("time").and_then(|t| t.as_str()).map(str::to_owned))
+        .unwrap_or_default();
+    crate::coverage::note_opened(session.home(), &opened.manifest, &manifest_root, &opened.dest, appended.seq, &time)?;
     Ok(OpenReport {
         payload_id,
         dest: opened.dest,

@@ -6,10 +6,11 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use custody_l10n::Lang;
+use custody_ledger::events::{self, Event};
+use custody_ledger::Hash;
 use custody_notice::{Notice, NoticeFormat, NoticeId, Passphrase};
 use custody_seal::{LabelInfo, ManifestMeta, PayloadId};
 use serde::Serialize;
-use serde_json::{json, Map};
 
 use crate::fsutil::write_atomic;
 use crate::fsutil::{is_within, parent_dir, resolve_lenient};
@@ -120,19 +121,33 @@ pub fn seal_delivery(
     drop(pass);
 
     let label = &sealed.label;
-    let mut body = Map::new();
-    body.insert("payload_id".into(), json!(label.payload_id.to_string()));
-    body.insert("ciphertext_sha256".into(), json!(hex::encode(label.ciphertext_sha256)));
-    body.insert("ciphertext_size".into(), json!(label.ciphertext_size));
-    body.insert("manifest_root".into(), json!(hex::encode(label.manifest_root)));
-    body.insert("file_count".into(), json!(label.file_count));
-    body.insert("dir_count".into(), json!(label.dir_count));
-    body.insert("total_bytes".into(), json!(label.total_bytes));
-    body.insert("categories".into(), json!(req.categories));
-    body.insert("notice_id".into(), json!(notice_id.to_string()));
-    body.insert("recipient".into(), json!(req.recipient));
-    body.insert("contract".into(), json!(req.contract));
-    let appended = match session.record("sealed", body) {
+    // The ward keeps the manifest of what it delivered: `verify` names a file the
+    // contractor's certificate does not account for, which only this side can.
+    let manifests = session.home().root().join("manifests");
+    let kept = std::fs::create_dir_all(&manifests).map_err(Error::io(&manifests)).and_then(|()| {
+        let path = manifests.join(format!("{}.json", label.payload_id));
+        crate::fsutil::write_atomic(&path, &sealed.outcome.manifest.to_jcs(), 0o600, false)
+    });
+    if let Err(e) = kept {
+        undo_media();
+        let _ = fs::remove_file(&req.notice_path);
+        return Err(e);
+    }
+    let sealed_event = Event::Sealed(events::Sealed {
+        v: events::BODY_VERSION,
+        payload_id: label.payload_id.to_string(),
+        ciphertext_sha256: Hash(label.ciphertext_sha256),
+        ciphertext_size: label.ciphertext_size,
+        manifest_root: Hash(label.manifest_root),
+        file_count: label.file_count,
+        dir_count: label.dir_count,
+        total_bytes: label.total_bytes,
+        categories: req.categories.clone(),
+        notice_id: notice_id.to_string(),
+        recipient: req.recipient.clone(),
+        contract: req.contract.clone(),
+    });
+    let appended = match session.record_event(&sealed_event) {
         Ok(a) => a,
         Err(e) => {
             // An unrecorded payload is worse than none: the ledger is the only proof

@@ -13,13 +13,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
+use custody_ledger::events::{self, Event};
+use custody_ledger::Hash;
 use custody_seal::Label;
 use custody_wipe::{
     Assurance, DevicePlan, ErasureRecord, Gate, GateRef, ItemResult, Method, Outcome, Plan, Problem, Progress,
     VerifyMode, WipeOptions,
 };
 use serde::Serialize;
-use serde_json::{json, Map};
 use sha2::{Digest, Sha256};
 
 use crate::fsutil::{write_atomic, write_atomic_noreplace};
@@ -41,6 +42,16 @@ pub struct WipeRequest {
 pub struct PayloadRef {
     pub payload_id: String,
     pub manifest_root: String,
+}
+
+impl PayloadRef {
+    fn to_event(&self) -> Result<events::PayloadRef, Error> {
+        let manifest_root = self.manifest_root.parse().map_err(|_| Error::HomeDamaged {
+            path: PathBuf::from(&self.payload_id),
+            what: format!("the manifest root of payload {} is not a SHA-256 value", self.payload_id),
+        })?;
+        Ok(events::PayloadRef { payload_id: self.payload_id.clone(), manifest_root })
+    }
 }
 
 #[derive(Debug)]
@@ -126,6 +137,20 @@ pub fn plan_wipe(home: &Home, req: &WipeRequest) -> Result<WipeJob, Error> {
             };
             let plan = custody_wipe::plan(&paths, &opts)?;
             let mut payloads = find_payloads(&paths);
+            // A folder `open` made names its payload twice over: by the home's note
+            // (which also carries what coverage needs) and by the `opened` entry's
+            // folder_hmac, which survives a lost note. A ledger that cannot be read
+            // here is refused, with its own error, before anything is erased.
+            let by_entry = paths
+                .iter()
+                .filter(|p| p.is_dir())
+                .filter_map(|p| crate::opened::payload_opened_in(home, p).ok().flatten())
+                .map(|e| PayloadRef { payload_id: e.payload_id, manifest_root: e.manifest_root.to_string() });
+            for p in crate::coverage::opened_payloads_within(home, &paths).into_iter().chain(by_entry) {
+                if !payloads.contains(&p) {
+                    payloads.push(p);
+                }
+            }
             // An interrupted run may have erased a payload and its label already: what
             // it found is still part of this job.
             for p in remembered_payloads(opts.journal.as_deref())? {
@@ -404,31 +429,47 @@ fn finish(
     let ledger_seq = match already {
         Some(seq) => seq,
         None => {
-            let mut body = Map::new();
-            body.insert("record_sha256".into(), json!(record_sha256));
-            body.insert("format".into(), json!(record.format));
-            body.insert("method".into(), json!(record.method.name()));
-            body.insert("verification".into(), json!(record.verification.name()));
-            body.insert("outcome".into(), json!(outcome_name(outcome)));
-            body.insert("started".into(), json!(record.started));
-            body.insert("finished".into(), json!(record.finished));
-            body.insert("items".into(), json!(record.items.len()));
-            body.insert("erased".into(), json!(counts.0));
-            body.insert("failed".into(), json!(counts.1));
-            body.insert("not_attempted".into(), json!(counts.2));
-            body.insert("bytes_overwritten".into(), json!(overwritten));
-            body.insert("assurance".into(), json!(assurance));
-            body.insert("cryptographic_erase".into(), json!(record.notice_destroyed && !job.payloads.is_empty()));
-            body.insert("payloads".into(), json!(job.payloads));
-            if let Some(dev) = &record.device {
-                body.insert(
-                    "device".into(),
-                    json!({"model": dev.model, "serial": dev.serial, "size": dev.size, "bus": dev.bus}),
-                );
-            }
-            session.record("erased", body)?.seq
+            let erased_event = Event::Erased(events::Erased {
+                v: events::BODY_VERSION,
+                record_sha256: Hash(Sha256::digest(&bytes).into()),
+                format: record.format.clone(),
+                method: record.method.name().into(),
+                verification: record.verification.name().into(),
+                outcome: match outcome {
+                    Outcome::AllErased => events::Outcome::AllErased,
+                    Outcome::SomeFailed => events::Outcome::SomeFailed,
+                    Outcome::Interrupted => events::Outcome::Interrupted,
+                },
+                started: record.started.clone(),
+                finished: record.finished.clone(),
+                items: record.items.len() as u64,
+                erased: counts.0,
+                failed: counts.1,
+                not_attempted: counts.2,
+                bytes_overwritten: overwritten,
+                assurance: record.items.iter().fold(BTreeMap::new(), |mut m, i| {
+                    *m.entry(event_assurance(i.assurance)).or_insert(0) += 1;
+                    m
+                }),
+                cryptographic_erase: record.notice_destroyed && !job.payloads.is_empty(),
+                payloads: job.payloads.iter().map(PayloadRef::to_event).collect::<Result<_, _>>()?,
+                device: record.device.as_ref().map(|dev| events::Device {
+                    model: dev.model.clone(),
+                    serial: dev.serial.clone(),
+                    size: dev.size,
+                    bus: dev.bus.clone(),
+                }),
+            });
+            session.record_event(&erased_event)?.seq
         }
     };
+    // After the entry: whatever happens here, the erasure itself is on record. A
+    // coverage that could not be kept shows later as files the certificate cannot
+    // account for, never as a silent pass. Before the journal goes, so that a run
+    // that dies here settles it when the same command is run again.
+    if let Planned::Files(plan) = &job.planned {
+        crate::coverage::settle(home, &plan.items, &record, &record_sha256)?;
+    }
     custody_wipe::fault::point("ledger-appended");
     if let Some(j) = journal {
         if outcome == Outcome::AllErased {
@@ -504,6 +545,18 @@ fn item_problems(planned: &Planned, record: &ErasureRecord) -> Vec<ItemProblem> 
             Some(ItemProblem { path: paths.get(&i.path_hmac).cloned(), path_hmac: i.path_hmac.clone(), problem })
         })
         .collect()
+}
+
+/// The one spelling of each assurance level, shared by the ledger and `--json`.
+fn event_assurance(a: Assurance) -> events::Assurance {
+    match a {
+        Assurance::None => events::Assurance::None,
+        Assurance::Unverified => events::Assurance::Unverified,
+        Assurance::NotAssured => events::Assurance::NotAssured,
+        Assurance::NameOnly => events::Assurance::NameOnly,
+        Assurance::Clear => events::Assurance::Clear,
+        Assurance::CryptographicErase => events::Assurance::CryptographicErase,
+    }
 }
 
 pub fn assurance_name(a: Assurance) -> &'static str {
