@@ -222,7 +222,7 @@ pub fn render(e: &CliError, out: &Output) -> Rendered {
             &[("path", p(path)), ("owner", ext(owner))],
         ),
         CliError::NotVerified { failed } => r(out, "not-verified", Exit::NotVerified, &[("failed", s(failed))]),
-        CliError::Usage { what } => r(out, "usage", Exit::Usage, &[("what", s(what))]),
+        CliError::Usage { what } => r(out, "option-required", Exit::Usage, &[("what", s(what))]),
     }
 }
 

@@ -156,7 +156,8 @@ demo-documents = The documents to open (password notice, certificate): { $path }
 ## errors
 err-verify-input-unreadable = { $path } cannot be read: { $detail }
     .hint = Give the certificate file (CERT.json) or a return package folder, and valid public keys, manifests and labels.
-err-usage = { $what } is required.
+err-option-required = { $what } is required.
+    .hint = See `custody <command> --help` for the options it needs.
 unreadable-not-a-file = not a regular file
 unreadable-too-large = larger than { $max }
 unreadable-public-key = not a minisign public key

@@ -156,7 +156,8 @@ demo-documents = 開いて確認できる書類（パスワード通知書、消
 ## errors
 err-verify-input-unreadable = { $path } を読めません: { $detail }
     .hint = 証明書のファイル（CERT.json）か返却パッケージのフォルダ、正しい公開鍵・目録・ラベルを指定してください。
-err-usage = { $what } を指定してください。
+err-option-required = { $what } を指定してください。
+    .hint = `custody <コマンド> --help` で必要なオプションを確認してください。
 unreadable-not-a-file = 通常のファイルではありません
 unreadable-too-large = { $max } より大きいファイルです
 unreadable-public-key = minisign の公開鍵ではありません
