@@ -190,6 +190,9 @@ fn summary_lines(out: &Output, job: &WipeJob, method: Method, verify: VerifyMode
             for c in &d.caveats {
                 lines.push(format!("    ! {}", caveat_text(out, c)));
             }
+            if d.absent {
+                lines.push(format!("  ! {}", out.t("wipe-device-absent")));
+            }
         }
     }
     lines.push(out.fact("wipe-label-method", out.t(&format!("method-{}", method.name()))));
@@ -209,7 +212,7 @@ fn plan_json(job: &WipeJob, method: Method, verify: VerifyMode) -> serde_json::V
             "files": plan.files, "dirs": plan.dirs, "symlinks": plan.symlinks, "bytes": plan.bytes,
             "filesystems": plan.filesystems, "warnings": plan.warnings.iter().map(warning_json).collect::<Vec<_>>(),
             "method": method.name(), "verify": verify.name(), "payloads": job.payloads, "resumes": job.resumes()}),
-        Planned::Device(d) => json!({"device": d.path, "info": d.info, "caveats": d.caveats,
+        Planned::Device(d) => json!({"device": d.path, "info": d.info, "caveats": d.caveats, "absent": d.absent,
             "method": method.name(), "verify": verify.name(), "resumes": job.resumes()}),
     }
 }

@@ -349,7 +349,9 @@ fn recovered_job_is_complete(job: &WipeJob, recovered: &Option<WipeReport>) -> O
     let journal_done = job.opts.journal.as_deref().is_none_or(|j| !custody_wipe::journal::has_work(j));
     let nothing_planned = match &job.planned {
         Planned::Files(plan) => plan.items.is_empty(),
-        Planned::Device(_) => false,
+        // The recovered record covers the medium, erased or not: running the engine
+        // again would overwrite it a second time and record it twice.
+        Planned::Device(_) => true,
     };
     (journal_done && nothing_planned).then(|| r.clone())
 }
@@ -532,10 +534,19 @@ fn keep_copy(out: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
 
 fn item_problems(planned: &Planned, record: &ErasureRecord) -> Vec<ItemProblem> {
     let mut paths = std::collections::HashMap::new();
-    if let (Planned::Files(plan), Some(key)) = (planned, record.path_key()) {
-        for item in &plan.items {
-            paths.insert(key.hash_path(&item.path), item.path.clone());
+    match (planned, record.path_key()) {
+        (Planned::Files(plan), Some(key)) => {
+            for item in &plan.items {
+                paths.insert(key.hash_path(&item.path), item.path.clone());
+            }
         }
+        // One path, whichever medium was at it.
+        (Planned::Device(d), _) => {
+            for item in &record.items {
+                paths.insert(item.path_hmac.clone(), d.path.clone());
+            }
+        }
+        _ => {}
     }
     record
         .items

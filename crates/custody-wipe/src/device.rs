@@ -8,10 +8,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rustix::fs::OFlags;
 
+use crate::fault;
+use crate::journal::{Entry, Ident, Journal, Stage};
 use crate::method::{PassFiller, RunSeed};
 use crate::mounts::{self, makedev_parts};
 use crate::record::{
-    self, Assurance, DeviceInfo, ErasureRecord, ItemKind, ItemRecord, ItemResult, NameResidue, PathKey,
+    self, Assurance, DeviceInfo, ErasureRecord, ItemKind, ItemRecord, ItemResult, NameResidue, PathKey, Problem,
+    ResumeKind, Resumed,
 };
 use crate::sys::AlignedBuf;
 use crate::work::{self, CHUNK};
@@ -26,6 +29,11 @@ pub struct DevicePlan {
     pub(crate) block: bool,
     /// An image file whose filesystem sits on a block device.
     pub(crate) image_on_block_device: bool,
+    /// The medium is not attached any more, and an interrupted run of this job began
+    /// overwriting it: nothing can be done to it now, but what happened is recorded.
+    /// `info` then comes from that run's journal.
+    pub absent: bool,
+    pub(crate) ident: Option<Ident>,
 }
 
 fn read_trim(p: &Path) -> Option<String> {
@@ -104,8 +112,11 @@ fn size_of(path: &Path) -> Result<u64, WipeError> {
 /// Check and describe a device; nothing is changed.
 pub fn plan_device(dev: &Path, opts: &WipeOptions) -> Result<DevicePlan, WipeError> {
     let refuse = |reason| WipeError::Refused { path: dev.to_owned(), reason };
-    let path = dev.canonicalize().map_err(|_| refuse(RefuseReason::NotFound))?;
-    let md = std::fs::metadata(&path).map_err(|_| refuse(RefuseReason::NotFound))?;
+    let found = dev.canonicalize().and_then(|p| std::fs::metadata(&p).map(|md| (p, md)));
+    let (path, md) = match found {
+        Ok(x) => x,
+        Err(_) => return absent_medium(dev, opts).ok_or_else(|| refuse(RefuseReason::NotFound)),
+    };
     let mounts = mounts::read_mounts()?;
     let mut info = DeviceInfo::default();
     let mut caveats = Vec::new();
@@ -163,7 +174,54 @@ pub fn plan_device(dev: &Path, opts: &WipeOptions) -> Result<DevicePlan, WipeErr
     if info.rotational == Some(false) {
         caveats.push(Caveat::Flash);
     }
-    Ok(DevicePlan { path, info, caveats, block, image_on_block_device })
+    // Which medium this is, beyond its path: a different stick in the same slot has
+    // the same device number, so the size and serial in `info` are compared too.
+    let ident = Some(if block {
+        Ident { dev: md.rdev(), ino: 0, ctime: (0, 0) }
+    } else {
+        Ident { dev: md.dev(), ino: md.ino(), ctime: (0, 0) }
+    });
+    Ok(DevicePlan { path, info, caveats, block, image_on_block_device, absent: false, ident })
+}
+
+/// The plan of a job whose medium is gone after an interrupted run began overwriting
+/// it: `None` unless the job's journal says so.
+fn absent_medium(dev: &Path, opts: &WipeOptions) -> Option<DevicePlan> {
+    let jp = opts.journal.as_deref()?;
+    let text = std::fs::read_to_string(jp).ok()?;
+    let (_, _, _, _, entries) = crate::journal::parse(jp, &text).ok()?;
+    let e = entries.into_iter().find(|e| e.device.is_some() && e.stage != Stage::Done)?;
+    Some(DevicePlan {
+        path: dev.to_owned(),
+        info: e.device.clone()?,
+        caveats: e.item.caveats.clone(),
+        block: false,
+        image_on_block_device: false,
+        absent: true,
+        ident: None,
+    })
+}
+
+/// Whether a journalled medium is the one planned now.
+fn same_medium(e: &Entry, plan: &DevicePlan, id: &str) -> bool {
+    let Some(was) = &e.device else { return false };
+    !plan.absent
+        && e.item.path_hmac == id
+        && e.ident == plan.ident
+        && (was.kind.as_str(), was.size, &was.model, &was.serial)
+            == (plan.info.kind.as_str(), plan.info.size, &plan.info.model, &plan.info.serial)
+}
+
+/// A journalled medium whose erasure began and was never finished: recorded as failed,
+/// with what stopped it, and as still holding whatever the passes did not reach.
+fn unfinished(e: &Entry, problem: Problem) -> ItemRecord {
+    let mut it = e.item.clone();
+    it.result = ItemResult::Failed;
+    it.problem = Some(problem);
+    it.verification = None;
+    it.assurance = Assurance::None;
+    it.still_reachable = true;
+    it
 }
 
 fn open_for_wipe(p: &DevicePlan) -> Result<File, WipeError> {
@@ -178,19 +236,97 @@ fn open_for_wipe(p: &DevicePlan) -> Result<File, WipeError> {
 }
 
 /// Overwrite and verify a whole device or image.
+///
+/// With a journal (`opts.journal`), the medium is journalled before the first write
+/// and again once it is done, so that a run killed anywhere in between is completed,
+/// and recorded, by running the same job again: the medium is overwritten afresh
+/// (nothing tells how far the passes got), a medium already finished is only recorded,
+/// and a medium that is gone, or was swapped for another at the same path, is recorded
+/// as not erased.
 pub fn execute_device(
     plan: &DevicePlan,
     opts: &WipeOptions,
     progress: &dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<ErasureRecord, WipeError> {
-    let started = record::now_rfc3339();
-    let key = PathKey::generate()?;
-    let seed = RunSeed::generate()?;
-    let f = open_for_wipe(plan)?;
+    let mut started = record::now_rfc3339();
+    let (mut journal, loaded) = match &opts.journal {
+        Some(jp) => {
+            let (j, l) = Journal::open_or_create(jp, opts.method, opts.verify)?;
+            (Some(j), l)
+        }
+        None => (None, None),
+    };
+    let key = match &loaded {
+        Some(l) => {
+            started = l.started.clone();
+            l.key.clone()
+        }
+        None => PathKey::generate()?,
+    };
     let size = plan.info.size;
     let id = key.hash_path(&plan.path);
     let passes = opts.method.passes();
+    let mut info = plan.info.clone();
+
+    // What earlier runs of this job did.
+    let mut carried = Vec::new();
+    let mut closed = Vec::new();
+    let mut resumed = None;
+    let mut finished_before = None;
+    for e in loaded.iter().flat_map(|l| &l.entries) {
+        let same = same_medium(e, plan, &id);
+        match (same, e.stage) {
+            (true, Stage::Done) => finished_before = Some(e.item.clone()),
+            (true, _) => resumed = Some(ResumeKind::Continued),
+            (false, Stage::Done) => carried.push(e.item.clone()),
+            (false, _) => {
+                let why = if plan.absent { Problem::Vanished } else { Problem::ReplacedBetweenRuns };
+                carried.push(unfinished(e, why.clone()));
+                // Once recorded, it is not recorded again: its line is closed now,
+                // before the record is made.
+                closed.push(Entry { stage: Stage::Done, item: unfinished(e, why), ..e.clone() });
+                if e.item.path_hmac == id && !plan.absent {
+                    resumed = Some(ResumeKind::Replaced);
+                }
+            }
+        }
+    }
+    let record =
+        |items: Vec<ItemRecord>, info: DeviceInfo, interrupted: bool, stopped_by: Option<String>| ErasureRecord {
+            format: record::RECORD_FORMAT.into(),
+            tool: record::tool(),
+            operator: opts.operator.clone(),
+            host: crate::sys::hostname(),
+            started: started.clone(),
+            finished: record::now_rfc3339(),
+            method: opts.method,
+            passes: passes.to_vec(),
+            verification: opts.verify,
+            path_hash: "HMAC-SHA-256".into(),
+            notice_destroyed: opts.notice_destroyed,
+            filesystems: Vec::new(),
+            device: Some(info),
+            items,
+            interrupted,
+            stopped_by,
+            path_key: Some(key.clone()),
+        };
+    if let Some(j) = journal.as_mut() {
+        j.append(&closed)?;
+    }
+    if plan.absent {
+        return Ok(record(carried, info, false, None));
+    }
+    if let Some(mut done) = finished_before {
+        // The earlier run overwrote and verified it; only its record was missing.
+        done.resumed = Some(Resumed { kind: ResumeKind::Continued, bytes_written_by_this_run: 0 });
+        carried.push(done);
+        return Ok(record(carried, info, false, None));
+    }
+
+    let seed = RunSeed::generate()?;
+    let f = open_for_wipe(plan)?;
     let mut buf = AlignedBuf::new(CHUNK);
     let mut rec_item = ItemRecord {
         path_hmac: id.clone(),
@@ -205,15 +341,38 @@ pub fn execute_device(
         names: NameResidue::NotApplicable,
         caveats: plan.caveats.clone(),
         still_reachable: true,
-        resumed: None,
+        resumed: resumed.map(|kind| Resumed { kind, bytes_written_by_this_run: size * passes.len() as u64 }),
     };
-    let mut info = plan.info.clone();
     let mut interrupted = false;
+    let mut stopped_by = None;
     // Nothing to read first on a device: wait for the caller's permission right away.
     if let Some(g) = &opts.gate {
         if !g.0.wait() {
+            if let (Some(j), None) = (journal.take(), &loaded) {
+                j.remove()?;
+            }
             return Err(WipeError::GateClosed);
         }
+    }
+    fault::point("gate-passed");
+    // Before the first write: from here on, a run killed at any point leaves this
+    // entry, and the next run of the job records what became of the medium.
+    if let Some(j) = journal.as_mut() {
+        if loaded.is_none() {
+            j.write_header(&key, opts.method, opts.verify, &started)?;
+        }
+        let mut begun = rec_item.clone();
+        begun.result = ItemResult::Failed;
+        begun.problem = Some(Problem::Interrupted);
+        let entry = Entry {
+            stage: Stage::Hashed,
+            item: begun,
+            renamed_hmac: None,
+            ident: plan.ident,
+            hash_prefix: None,
+            device: Some(plan.info.clone()),
+        };
+        j.append(&[entry])?;
     }
     'run: {
         for (n, pass) in passes.iter().enumerate() {
@@ -231,6 +390,7 @@ pub fn execute_device(
                 rec_item.problem = Some(work::problem("fsync", &e));
                 break 'run;
             }
+            fault::point("pass-written");
         }
         if opts.verify != VerifyMode::None {
             let last = passes.len() - 1;
@@ -245,7 +405,8 @@ pub fn execute_device(
             match work::verify(&plan.path, &f, &ranges, &filler, opts.verify, &mut bufs, progress) {
                 Ok(mut v) => {
                     v.block_device = plan.block || plan.image_on_block_device;
-                    rec_item.verification = Some(v)
+                    rec_item.verification = Some(v);
+                    fault::point("verified");
                 }
                 Err(p) => {
                     rec_item.result = ItemResult::Failed;
@@ -264,25 +425,23 @@ pub fn execute_device(
             (Some(_), false) => Assurance::Clear,
         };
     }
-    Ok(ErasureRecord {
-        format: record::RECORD_FORMAT.into(),
-        tool: record::tool(),
-        operator: opts.operator.clone(),
-        host: crate::sys::hostname(),
-        started,
-        finished: record::now_rfc3339(),
-        method: opts.method,
-        passes: passes.to_vec(),
-        verification: opts.verify,
-        path_hash: "HMAC-SHA-256".into(),
-        notice_destroyed: opts.notice_destroyed,
-        filesystems: Vec::new(),
-        device: Some(info),
-        items: vec![rec_item],
-        interrupted,
-        stopped_by: None,
-        path_key: Some(key),
-    })
+    if let Some(j) = journal.as_mut() {
+        let entry = Entry {
+            stage: Stage::Done,
+            item: rec_item.clone(),
+            renamed_hmac: None,
+            ident: plan.ident,
+            hash_prefix: None,
+            device: Some(plan.info.clone()),
+        };
+        // The medium is overwritten already: a journal that cannot take the line
+        // does not undo that, and the record says why the run stopped there.
+        if let Err(e) = j.append(&[entry]) {
+            stopped_by = Some(e.to_string());
+        }
+    }
+    carried.push(rec_item);
+    Ok(record(carried, info, interrupted, stopped_by))
 }
 
 /// Sample locations come from the item id, which is itself keyed by a secret.

@@ -67,6 +67,30 @@ pub struct Entry {
     /// original, so the next run finishes the hash from there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash_prefix: Option<HashPrefix>,
+    /// A whole device or image: what it was (size, model, serial), so that a run
+    /// completing the job tells the same medium from another one plugged in at the
+    /// same path, and can still record the erasure if the medium is gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<crate::record::DeviceInfo>,
+}
+
+impl Entry {
+    /// What a later line about the same thing replaces. A path names one file, but a
+    /// device path can name another medium after a swap: each medium keeps its own
+    /// line, so the one left unfinished is still recorded.
+    fn key(&self) -> String {
+        match &self.device {
+            None => self.item.path_hmac.clone(),
+            Some(d) => format!(
+                "{}/{:?}/{}/{:?}/{:?}",
+                self.item.path_hmac,
+                self.ident.map(|i| (i.dev, i.ino)),
+                d.size,
+                d.model,
+                d.serial
+            ),
+        }
+    }
 }
 
 /// SHA-256 of a file's first `bytes` bytes (a multiple of 64), as the eight words of
@@ -130,7 +154,7 @@ pub fn parse(path: &Path, text: &str) -> Result<(String, Method, VerifyMode, Str
         }
         match serde_json::from_str::<Entry>(l) {
             Ok(e) => {
-                let k = e.item.path_hmac.clone();
+                let k = e.key();
                 if !latest.contains_key(&k) {
                     order.push(k.clone());
                 }

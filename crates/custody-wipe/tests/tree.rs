@@ -341,13 +341,21 @@ fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
     let mut b_item = item(&b, "b");
     b_item.size = size(&b_random);
     let entries = [
-        Entry { stage: Stage::Verified, item: item(&a, "a"), renamed_hmac: None, ident: ident(&a), hash_prefix: None },
+        Entry {
+            stage: Stage::Verified,
+            item: item(&a, "a"),
+            renamed_hmac: None,
+            ident: ident(&a),
+            hash_prefix: None,
+            device: None,
+        },
         Entry {
             stage: Stage::Renaming,
             item: b_item,
             renamed_hmac: Some(key.hash_path(&b_random)),
             ident: ident(&b_random),
             hash_prefix: None,
+            device: None,
         },
         Entry {
             stage: Stage::Renaming,
@@ -355,6 +363,7 @@ fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
             renamed_hmac: Some(key.hash_path(&root.join("zzzzzzzzzzzzzz"))),
             ident: None,
             hash_prefix: None,
+            device: None,
         },
         // A folder removed after its rename was journalled: removed, not "erased".
         Entry {
@@ -363,6 +372,7 @@ fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
             renamed_hmac: Some(key.hash_path(&root.join("yyyyyyyy"))),
             ident: None,
             hash_prefix: None,
+            device: None,
         },
     ];
     let journal = dir.path().join("j.partial");

@@ -83,3 +83,4 @@ err-wipe-partial = { $failed } of { $total } items could not be erased.
     .hint = See the list and the erasure record; fix the cause (permissions, read-only media) and run the same command again.
 err-confirmation-needed = Erasure needs confirmation, and there is no terminal to ask.
     .hint = Check the plan with --dry-run, then run again with --yes.
+wipe-device-absent = The medium is not connected. The erasure an earlier run began on it will be recorded as not completed. To erase it, connect it and run the same command again.

@@ -122,7 +122,14 @@ impl Run<'_> {
             r.overwritten_bytes = s.len;
             if s.problem.is_none() && !s.cancelled && s.stage.is_none() {
                 let hash_prefix = s.hash.as_ref().and_then(Sha256State::prefix);
-                entries.push(Entry { stage: Stage::Hashed, item: r.clone(), renamed_hmac: None, ident, hash_prefix });
+                entries.push(Entry {
+                    stage: Stage::Hashed,
+                    item: r.clone(),
+                    renamed_hmac: None,
+                    ident,
+                    hash_prefix,
+                    device: None,
+                });
             }
         }
         fault::point("hashing");
@@ -470,7 +477,14 @@ fn keep_hash(
         }
     };
     match lock(journal).as_mut() {
-        Some(j) => j.append(&[Entry { stage: Stage::Hashed, item, renamed_hmac: None, ident: *ident, hash_prefix }])?,
+        Some(j) => j.append(&[Entry {
+            stage: Stage::Hashed,
+            item,
+            renamed_hmac: None,
+            ident: *ident,
+            hash_prefix,
+            device: None,
+        }])?,
         None => return Ok(()),
     }
     // Killed here, the file is partly overwritten with its hash state journalled.

@@ -317,6 +317,7 @@ impl Run<'_> {
             renamed_hmac: renamed.map(|p| self.key.hash_path(p)),
             ident: self.idents[idx],
             hash_prefix: None,
+            device: None,
         }
     }
 
