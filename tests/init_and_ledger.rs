@@ -253,3 +253,31 @@ fn common_os_errors_are_told_in_the_users_language() {
     }
     assert_eq!(fs::read(p.path("anything")).unwrap(), b"data", "nothing was touched");
 }
+
+/// docs/check-ledger.sh, the auditor's check with stock tools only (sed, base64,
+/// sha256sum, OpenSSL 3): it accepts the ledger `custody` writes and names the line
+/// that a one-byte change breaks, as `custody ledger verify` does.
+#[test]
+fn the_stock_tool_ledger_check_accepts_our_ledger_and_refuses_a_changed_byte() {
+    if !have("openssl", "the_stock_tool_ledger_check_accepts_our_ledger_and_refuses_a_changed_byte") {
+        return;
+    }
+    let p = ledger_with_entries();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/check-ledger.sh");
+    let pubkey = p.path("owner.pub");
+    assert_ok(&p.cmd().args(["key", "export", "--out"]).arg(&pubkey).output().unwrap());
+    let check = || std::process::Command::new("sh").arg(&script).arg(p.ledger()).arg(&pubkey).output().unwrap();
+    let ok = check();
+    assert_ok(&ok);
+    assert!(stdout(&ok).starts_with("ok: 4 lines"), "{}", stdout(&ok));
+
+    let mut bytes = fs::read(p.ledger()).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let start: usize = text.lines().take(2).map(|l| l.len() + 1).sum();
+    let pos = start + text[start..].find("\"file_count\":1").unwrap() + "\"file_count\":".len();
+    bytes[pos] = b'2';
+    fs::write(p.ledger(), &bytes).unwrap();
+    let bad = check();
+    assert!(!bad.status.success(), "a changed byte is refused: {}", stdout(&bad));
+    assert!(stdout(&bad).contains("line 3: signature does not verify"), "{}", stdout(&bad));
+}

@@ -97,6 +97,12 @@ fn wipe_asks_before_erasing_and_no_changes_nothing() {
     let (code, screen) = drive(&p, &[("Type \"yes\"", "no")], &["wipe", w]);
     assert_eq!(code, 11, "{screen}");
     assert!(screen.contains("About to erase"), "{screen}");
+    // The question names what it is about: the folder given, with what it holds.
+    assert!(screen.contains(&format!("{w} (folder: 1 files")), "{screen}");
+    assert!(work.join("a.txt").exists());
+    // Only the word asked for erases: "y" (accepted once) no longer does.
+    let (code, screen) = drive(&p, &[("Type \"yes\"", "y")], &["wipe", w]);
+    assert_eq!(code, 11, "{screen}");
     assert!(work.join("a.txt").exists());
     let (code, screen) = drive(&p, &[("Type \"yes\"", "yes"), ("Key passphrase", KEY_PASS)], &["wipe", w]);
     assert_eq!(code, 0, "{screen}");

@@ -175,7 +175,7 @@ fn a_medium_swapped_before_the_rerun_is_recorded_apart_from_the_new_one() {
     let items = device_items(&p);
     assert_eq!(items.len(), 2, "{items:?}");
     let old = items.iter().find(|i| i["result"] == "failed").expect("the first medium");
-    assert_eq!(old["problem"]["kind"], "replaced_between_runs");
+    assert_eq!(old["problem"]["kind"], "replaced-between-runs");
     assert_eq!(old["size"], IMAGE_LEN as u64);
     let new = items.iter().find(|i| i["result"] == "overwritten").expect("the second medium");
     assert_eq!(new["size"], 2u64 << 20);

@@ -79,7 +79,7 @@ fn wipe_tree_on(test: &str, fstype: &str, size_mib: u64) -> Option<(serde_json::
     if names_raw || fls > 0 {
         // Honesty: wherever names survive, the record must say they may.
         for f in files(&rec) {
-            assert_eq!(f["names"], "may_remain", "{fstype}: names survive but the record says {}", f["names"]);
+            assert_eq!(f["names"], "may-remain", "{fstype}: names survive but the record says {}", f["names"]);
         }
     }
     Some((j, rec, contents))
@@ -113,7 +113,7 @@ fn r07_fat_tree_wipe_through_fusefat_leaves_no_contents_and_is_not_assured() {
         // Through FUSE nobody can know where the bytes went: never a Clear.
         assert!(j["assurance"].get("clear").is_none(), "{j}");
         for f in files(&rec) {
-            assert_eq!(f["assurance"], "not_assured", "{f}");
+            assert_eq!(f["assurance"], "not-assured", "{f}");
         }
     }
 }
@@ -125,10 +125,10 @@ fn r07_btrfs_tree_wipe_says_the_overwrite_is_not_assured() {
         assert!(j["assurance"].get("clear").is_none(), "{j}");
         let fs0 = &rec["filesystems"][0];
         assert_eq!(fs0["fstype"], "btrfs");
-        assert!(fs0["caveats"].as_array().unwrap().iter().any(|c| c == "copy_on_write"), "{fs0}");
+        assert!(fs0["caveats"].as_array().unwrap().iter().any(|c| c == "copy-on-write"), "{fs0}");
         for f in files(&rec) {
-            assert_eq!(f["assurance"], "not_assured", "{f}");
-            assert!(f["caveats"].as_array().unwrap().iter().any(|c| c == "copy_on_write"), "{f}");
+            assert_eq!(f["assurance"], "not-assured", "{f}");
+            assert!(f["caveats"].as_array().unwrap().iter().any(|c| c == "copy-on-write"), "{f}");
         }
         eprintln!("btrfs: contents marker survives copy-on-write: {contents}");
     }

@@ -37,7 +37,10 @@ pub fn run(cli: &Cli, a: &WipeArgs, out: &Output) -> Result<(), CliError> {
         notice_destroyed: a.notice_destroyed,
     };
     let job = plan_wipe(&home, &req)?;
-    let summary = summary_lines(out, &job, method, verify);
+    let mut summary = summary_lines(out, &job, method, verify);
+    if let Planned::Files(plan) = &job.planned {
+        summary.splice(1..1, target_lines(out, &a.paths, plan));
+    }
 
     if a.dry_run {
         out.result(&summary, json!({"ok": true, "dry_run": true, "plan": plan_json(&job, method, verify)}));
@@ -136,7 +139,7 @@ fn confirm(out: &Output) -> Result<(), CliError> {
     }
     // Never eprint!: a closed or full standard error must not panic the wipe.
     let mut err = std::io::stderr().lock();
-    let _ = write!(err, "{} ", out.t("wipe-confirm"));
+    let _ = write!(err, "{} ", out.ta("wipe-confirm", &[("word", out.t("wipe-confirm-word").into())]));
     let _ = err.flush();
     drop(err);
     let mut answer = String::new();
@@ -144,12 +147,56 @@ fn confirm(out: &Output) -> Result<(), CliError> {
         .lock()
         .read_line(&mut answer)
         .map_err(|source| CliError::Io { path: "/dev/stdin".into(), source })?;
-    let a = answer.trim().to_lowercase();
-    if a == "yes" || a == "y" || a == "はい" {
+    if confirms(&answer, &out.t("wipe-confirm-word")) {
         Ok(())
     } else {
         Err(CliError::Declined)
     }
+}
+
+/// Whether the answer is the word asked for, and nothing else: "y" or "はい" do not
+/// erase when "yes" was asked. Full-width letters (an input method left on) are the
+/// same word.
+fn confirms(answer: &str, word: &str) -> bool {
+    let narrow: String = answer
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect();
+    narrow.trim() == word
+}
+
+/// How many of the named targets the summary lists one by one; the rest are counted.
+const LISTED: usize = 8;
+
+/// The targets as the user named them, each with what it holds, so that the question
+/// that follows is about these and not about numbers alone.
+fn target_lines(out: &Output, given: &[std::path::PathBuf], plan: &custody_wipe::Plan) -> Vec<String> {
+    let mut lines = vec![out.t("wipe-label-targets")];
+    for p in given.iter().take(LISTED) {
+        let path = crate::output::esc(&p.display().to_string());
+        let root = p.canonicalize().unwrap_or_else(|_| p.clone());
+        let within =
+            |i: &&custody_wipe::PlannedItem| i.path.starts_with(&root) && i.kind == custody_wipe::ItemKind::File;
+        let (files, bytes) = plan.items.iter().filter(within).fold((0u64, 0u64), |(n, b), i| (n + 1, b + i.size));
+        let line = if root.is_dir() {
+            out.ta(
+                "wipe-target-folder",
+                &[("path", path.into()), ("files", files.into()), ("size", human_bytes(bytes).into())],
+            )
+        } else {
+            out.ta("wipe-target-file", &[("path", path.into()), ("size", human_bytes(bytes).into())])
+        };
+        lines.push(format!("    - {line}"));
+    }
+    if given.len() > LISTED {
+        lines.push(format!("    {}", out.ta("wipe-target-more", &[("count", (given.len() - LISTED).into())])));
+    }
+    lines
 }
 
 fn summary_lines(out: &Output, job: &WipeJob, method: Method, verify: VerifyMode) -> Vec<String> {
@@ -351,6 +398,21 @@ impl Progress for BarProgress {
             if let Some(bar) = b.as_ref() {
                 bar.inc(bytes);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::confirms;
+
+    #[test]
+    fn only_the_word_asked_for_confirms() {
+        for yes in ["yes", " yes\n", "ｙｅｓ", "\u{3000}ｙｅｓ\r\n"] {
+            assert!(confirms(yes, "yes"), "{yes:?}");
+        }
+        for no in ["y", "Y", "はい", "yes please", "", "no", "ye s"] {
+            assert!(!confirms(no, "yes"), "{no:?}");
         }
     }
 }

@@ -32,7 +32,8 @@ use crate::Hash;
 pub const BODY_VERSION: u64 = 1;
 
 /// The kinds this release knows, in lifecycle order.
-pub const KNOWN_KINDS: [&str; 5] = ["init", "sealed", "opened", "erased", "certified"];
+pub const KNOWN_KINDS: [&str; 7] =
+    ["init", "sealed", "opened", "erased", "certified", "countersigned", "ledger-repaired"];
 
 /// A person's role on the roster (R5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,7 +155,7 @@ pub struct Erased {
     pub v: u64,
     /// SHA-256 of the erasure record's bytes.
     pub record_sha256: Hash,
-    /// The record's format, e.g. `custody-erasure-record/1`.
+    /// The record's format, e.g. `custody-erasure-record/2`.
     pub format: String,
     /// The overwrite method's name (`random`, `zero`, `nist-clear`, …).
     pub method: String,
@@ -196,6 +197,37 @@ pub struct Certified {
     pub payloads: Vec<PayloadRef>,
 }
 
+/// `countersigned`: a second person signed a certificate of erasure
+/// (`custody certify --countersign`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Countersigned {
+    pub v: u64,
+    /// The certificate's id.
+    pub certificate_id: String,
+    /// SHA-256 of the certificate's canonical bytes, the bytes the signature covers.
+    pub certificate_sha256: Hash,
+}
+
+/// `ledger-repaired`: a torn tail (a crash in the middle of an append) was moved aside
+/// by `custody ledger repair`, never deleted. What the bytes were is kept: their place,
+/// size and hash, and the file beside the ledger that holds them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerRepaired {
+    pub v: u64,
+    /// 1-based number of the torn line.
+    pub line: u64,
+    /// Byte offset in the ledger where the torn bytes began.
+    pub offset: u64,
+    /// How many bytes were moved aside.
+    pub bytes: u64,
+    /// SHA-256 of those bytes.
+    pub sha256: Hash,
+    /// The file beside the ledger that holds them (a name, not a path).
+    pub saved_as: String,
+}
+
 /// One entry's body, by kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
@@ -204,6 +236,8 @@ pub enum Event {
     Opened(Opened),
     Erased(Erased),
     Certified(Certified),
+    Countersigned(Countersigned),
+    LedgerRepaired(LedgerRepaired),
 }
 
 /// Why a body of a known kind was refused.
@@ -239,6 +273,8 @@ impl Event {
             Event::Opened(_) => "opened",
             Event::Erased(_) => "erased",
             Event::Certified(_) => "certified",
+            Event::Countersigned(_) => "countersigned",
+            Event::LedgerRepaired(_) => "ledger-repaired",
         }
     }
 
@@ -249,6 +285,8 @@ impl Event {
             Event::Opened(b) => b.v,
             Event::Erased(b) => b.v,
             Event::Certified(b) => b.v,
+            Event::Countersigned(b) => b.v,
+            Event::LedgerRepaired(b) => b.v,
         }
     }
 
@@ -260,6 +298,8 @@ impl Event {
             Event::Opened(b) => to_map(b),
             Event::Erased(b) => to_map(b),
             Event::Certified(b) => to_map(b),
+            Event::Countersigned(b) => to_map(b),
+            Event::LedgerRepaired(b) => to_map(b),
         }
     }
 
@@ -272,6 +312,8 @@ impl Event {
             "opened" => Event::Opened(from_map("opened", body)?),
             "erased" => Event::Erased(from_map("erased", body)?),
             "certified" => Event::Certified(from_map("certified", body)?),
+            "countersigned" => Event::Countersigned(from_map("countersigned", body)?),
+            "ledger-repaired" => Event::LedgerRepaired(from_map("ledger-repaired", body)?),
             _ => return Ok(None),
         };
         if event.version() != BODY_VERSION {

@@ -15,10 +15,11 @@ use custody_certificate::{
     certificate_id, render_html, Anchor, Certificate, Counts, Item, Media, Party, PayloadCoverage, Proof, FORMAT,
 };
 use custody_l10n::{Lang, Localizer};
-use custody_ledger::Entry;
+use custody_ledger::events::{self, Event};
+use custody_ledger::{Entry, Hash};
 use custody_wipe::{Assurance, ErasureRecord, ItemResult, Pass};
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use crate::anchor;
 use crate::fsutil::{read_regular, write_atomic};
@@ -312,18 +313,8 @@ pub fn certify(session: &Session<'_>, req: &CertifyRequest) -> Result<CertifyRep
         undo(written.len());
         return Err(e);
     }
-    // The body of docs/ledger-events.md `certified` (custody_ledger::events::Certified).
-    let mut body = Map::new();
-    body.insert("v".into(), json!(1));
-    body.insert("certificate_id".into(), json!(cert.id));
-    body.insert("certificate_sha256".into(), json!(sha256));
-    body.insert("cert_seq".into(), json!(cert.cert_seq));
-    body.insert("prev_cert".into(), json!(cert.prev_cert));
-    body.insert("records".into(), json!(cert.items.iter().map(|i| &i.record_sha256).collect::<Vec<_>>()));
-    let payload_refs: Vec<_> =
-        cert.payloads.iter().map(|p| json!({"payload_id": p.payload_id, "manifest_root": p.manifest_root})).collect();
-    body.insert("payloads".into(), json!(payload_refs));
-    let appended = match session.record("certified", body) {
+    let event = certified_event(&cert, &sha256, &chain_copy);
+    let appended = match event.and_then(|e| session.record_event(&e)) {
         Ok(a) => a,
         Err(e) => {
             undo(written.len());
@@ -412,6 +403,34 @@ pub struct CountersignReport {
 }
 
 /// A second person's signature (Appendix G validation): `CERT.json.<key id>.minisig`.
+/// The `certified` entry of a certificate just written (docs/ledger-events.md).
+fn certified_event(cert: &Certificate, sha256: &str, at: &Path) -> Result<Event, Error> {
+    Ok(Event::Certified(events::Certified {
+        v: events::BODY_VERSION,
+        certificate_id: cert.id.clone(),
+        certificate_sha256: parse_hash(sha256, at)?,
+        cert_seq: cert.cert_seq,
+        prev_cert: cert.prev_cert.as_deref().map(|h| parse_hash(h, at)).transpose()?,
+        records: cert.items.iter().map(|i| parse_hash(&i.record_sha256, at)).collect::<Result<_, _>>()?,
+        payloads: cert
+            .payloads
+            .iter()
+            .map(|p| {
+                Ok(events::PayloadRef {
+                    payload_id: p.payload_id.clone(),
+                    manifest_root: parse_hash(&p.manifest_root, at)?,
+                })
+            })
+            .collect::<Result<_, Error>>()?,
+    }))
+}
+
+/// A SHA-256 in hex from a certificate this release built or parsed strictly.
+fn parse_hash(hex: &str, at: &Path) -> Result<Hash, Error> {
+    hex.parse()
+        .map_err(|_| Error::HomeDamaged { path: at.to_path_buf(), what: format!("{hex:?} is not a SHA-256 value") })
+}
+
 pub fn countersign(session: &Session<'_>, cert_path: &Path) -> Result<CountersignReport, Error> {
     let unreadable = |reason| Error::VerifyInputUnreadable { path: cert_path.to_path_buf(), reason };
     let bytes = read_regular(cert_path, custody_certificate::MAX_CERT_BYTES as u64).map_err(unreadable)?;
@@ -425,12 +444,14 @@ pub fn countersign(session: &Session<'_>, cert_path: &Path) -> Result<Countersig
         format!("custody countersignature of {} by {} ({key_id})", cert.id, person.name.replace(['\n', '\r'], " "));
     let sig = key.sign_minisign(&bytes[..], &comment, &format!("countersignature of {}", cert.id))?;
     write_atomic(&sig_path, sig.as_bytes(), 0o644, true)?;
-    // The body of docs/ledger-events.md `certified` (custody_ledger::events::Certified).
-    let mut body = Map::new();
-    body.insert("v".into(), json!(1));
-    body.insert("certificate_id".into(), json!(cert.id));
-    body.insert("certificate_sha256".into(), json!(Certificate::hash_of(&bytes)));
-    let appended = match session.record("countersigned", body) {
+    let event = parse_hash(&Certificate::hash_of(&bytes), cert_path).map(|certificate_sha256| {
+        Event::Countersigned(events::Countersigned {
+            v: events::BODY_VERSION,
+            certificate_id: cert.id.clone(),
+            certificate_sha256,
+        })
+    });
+    let appended = match event.and_then(|e| session.record_event(&e)) {
         Ok(a) => a,
         Err(e) => {
             let _ = fs::remove_file(&sig_path);

@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
-use custody_ledger::Ledger;
+use custody_ledger::events::{self, Event};
+use custody_ledger::{Hash, Ledger};
 use serde::Serialize;
-use serde_json::{json, Map};
 
 use crate::{Error, Session};
 
@@ -37,13 +37,15 @@ pub fn repair_ledger(session: &Session<'_>) -> Result<Option<LedgerRepair>, Erro
     };
     let saved_name = r.saved_as.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let sha256 = hex::encode(r.sha256);
-    let mut body = Map::new();
-    body.insert("line".into(), json!(r.line));
-    body.insert("offset".into(), json!(r.offset));
-    body.insert("bytes".into(), json!(r.bytes));
-    body.insert("sha256".into(), json!(sha256));
-    body.insert("saved_as".into(), json!(saved_name));
-    let appended = session.record("ledger-repaired", body)?;
+    let event = Event::LedgerRepaired(events::LedgerRepaired {
+        v: events::BODY_VERSION,
+        line: r.line,
+        offset: r.offset,
+        bytes: r.bytes,
+        sha256: Hash(r.sha256),
+        saved_as: saved_name,
+    });
+    let appended = session.record_event(&event)?;
     Ok(Some(LedgerRepair {
         ledger: path,
         line: r.line,

@@ -4,26 +4,34 @@ use std::path::PathBuf;
 
 /// Why a path or device is not wiped at all.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum RefuseReason {
     /// The filesystem root.
     Root,
     /// The user's home directory, or a directory that contains it.
+    #[serde(alias = "home_directory")]
     HomeDirectory,
     /// A system directory (`/usr`, `/etc`, …), something inside one, or a directory that contains one.
+    #[serde(alias = "system_directory")]
     SystemDirectory,
     /// The tool's own home (keys, ledger), or a directory that contains it.
+    #[serde(alias = "tool_home")]
     ToolHome,
     /// Another process holds a file of the tree open for writing.
+    #[serde(alias = "open_for_writing")]
     OpenForWriting { pid: u32, process: String },
     /// The device, one of its partitions, or a holder of it is mounted or in use.
+    #[serde(alias = "mounted_device")]
     MountedDevice,
     /// The device holds the running system's root filesystem.
+    #[serde(alias = "system_disk")]
     SystemDisk,
     /// The path does not exist.
+    #[serde(alias = "not_found")]
     NotFound,
     /// A path given for a tree wipe is not a regular file, directory or symlink,
     /// or a path given for a device wipe is neither a block device nor a regular file.
+    #[serde(alias = "unsupported_type")]
     UnsupportedType,
     /// A path given twice, or one given path lies inside another.
     Overlapping,

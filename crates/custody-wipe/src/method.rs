@@ -30,7 +30,7 @@ pub enum Method {
 
 /// What one pass writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Pass {
     /// Every byte is this value.
     Pattern(u8),
@@ -90,7 +90,7 @@ impl FromStr for Method {
 
 /// How the last pass is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum VerifyMode {
     /// Read back every overwritten byte from the device.
     #[default]

@@ -8,15 +8,18 @@ use crate::WipeError;
 
 /// Something about a filesystem or medium that limits what overwriting can promise.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Caveat {
     /// New bytes are written elsewhere (btrfs, zfs, bcachefs, f2fs, nilfs2): old blocks remain.
+    #[serde(alias = "copy_on_write")]
     CopyOnWrite,
     /// Data is compressed: the overwrite does not land on the old blocks byte for byte.
     Compression,
     /// ext3/ext4 with data=journal: file contents pass through the journal.
+    #[serde(alias = "data_journalled")]
     DataJournalled,
     /// NFS, SMB, 9p, Ceph…: the server decides where bytes go and may keep snapshots.
+    #[serde(alias = "network_fs")]
     NetworkFs,
     /// A FUSE filesystem: a user-space program decides where bytes go.
     Fuse,
@@ -28,11 +31,14 @@ pub enum Caveat {
     Flash,
     /// The metadata journal (ext3/ext4 jbd2, XFS log) keeps copies of directory blocks,
     /// so original file names may remain until it is overwritten by later activity.
+    #[serde(alias = "journal_may_keep_names")]
     JournalMayKeepNames,
     /// Directory entries freed by unlink keep their name bytes in place (FAT, ext4 linear
     /// directories) unless overwritten.
+    #[serde(alias = "deleted_entries_keep_names")]
     DeletedEntriesKeepNames,
     /// The filesystem type is not one this engine knows.
+    #[serde(alias = "unknown_filesystem")]
     UnknownFilesystem,
 }
 

@@ -49,20 +49,25 @@ impl WipeOptions {
 
 /// Things the user should know before confirming.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Warning {
     /// A filesystem in the plan has a caveat.
     Filesystem { mount_point: PathBuf, caveat: Caveat },
     /// A file has names outside the tree: it will be left alone and reported as reachable.
+    #[serde(alias = "hard_linked")]
     HardLinked { path: PathBuf, links: u64 },
     /// Another filesystem is mounted inside the tree: it will not be entered.
+    #[serde(alias = "mount_point_skipped")]
     MountPointSkipped { path: PathBuf },
     /// A path given is itself a mount point (a USB stick's root): what is on it is
     /// erased, the mount point itself stays.
+    #[serde(alias = "mount_point_emptied")]
     MountPointEmptied { path: PathBuf },
     /// Forced past a writer (`force`).
+    #[serde(alias = "open_for_writing")]
     OpenForWriting { path: PathBuf, pid: u32, process: String },
     /// Forced inside a system directory.
+    #[serde(alias = "forced_system_directory")]
     ForcedSystemDirectory { path: PathBuf },
 }
 

@@ -10,7 +10,7 @@ use sha2::Sha256;
 use crate::{Caveat, FsInfo, Method, Pass, VerifyMode, WipeError};
 
 /// Value of the `format` field.
-pub const RECORD_FORMAT: &str = "custody-erasure-record/1";
+pub const RECORD_FORMAT: &str = "custody-erasure-record/2";
 
 /// The per-run key of the path HMACs. Not stored in the record: with it, anyone could
 /// confirm a guessed file name (山田太郎_申請書.pdf) against the record.
@@ -60,7 +60,7 @@ impl PathKey {
 
 /// What an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum ItemKind {
     File,
     Directory,
@@ -73,7 +73,7 @@ pub enum ItemKind {
 
 /// What happened to an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum ItemResult {
     /// Overwritten (and verified unless verification was off), then removed.
     Erased,
@@ -84,55 +84,54 @@ pub enum ItemResult {
     /// Something went wrong: see `problem`. The item may still exist.
     Failed,
     /// The run stopped before reaching this item.
+    #[serde(alias = "not_attempted")]
     NotAttempted,
 }
 
 /// Why an item failed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Problem {
+    #[serde(alias = "permission_denied")]
     PermissionDenied,
     /// Gone between planning and wiping.
     Vanished,
     /// Size, inode or modification time differ from the plan, or changed while wiping.
+    #[serde(alias = "changed_during_wipe")]
     ChangedDuringWipe,
+    #[serde(alias = "read_only_filesystem")]
     ReadOnlyFilesystem,
     /// Other names outside the wiped tree point to the same data: left untouched,
     /// the data is still reachable through them.
-    HardLinked {
-        links: u64,
-    },
+    #[serde(alias = "hard_linked")]
+    HardLinked { links: u64 },
     /// A directory that still holds entries (failed or skipped children).
+    #[serde(alias = "not_empty")]
     NotEmpty,
     /// The read-back differs from what the last pass wrote.
-    VerifyMismatch {
-        offset: u64,
-    },
+    #[serde(alias = "verify_mismatch")]
+    VerifyMismatch { offset: u64 },
     /// Another filesystem is mounted here; it was not entered.
+    #[serde(alias = "mount_point")]
     MountPoint,
     /// The run was cancelled in the middle of this item's overwrite: partly
     /// overwritten, not erased. Running the same wipe again completes it.
     Interrupted,
     /// The file grew while it was being erased: the bytes beyond the planned length
     /// were not overwritten, so it was left in place.
-    Grew {
-        planned: u64,
-        now: u64,
-    },
+    Grew { planned: u64, now: u64 },
     /// An earlier, interrupted run had begun erasing the file at this path, and a
     /// different file (another inode, or another size) stands there now: the earlier
     /// file is gone under this name without its erasure being completed.
+    #[serde(alias = "replaced_between_runs")]
     ReplacedBetweenRuns,
     /// Any other I/O error, with the step that failed.
-    Io {
-        step: String,
-        error: String,
-    },
+    Io { step: String, error: String },
 }
 
 /// How far the record vouches for an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Assurance {
     /// Not erased.
     None,
@@ -140,30 +139,35 @@ pub enum Assurance {
     Unverified,
     /// Overwritten and verified through the filesystem, but the filesystem or medium
     /// may keep old copies elsewhere (see `caveats`): not a NIST Clear.
+    #[serde(alias = "not_assured")]
     NotAssured,
     /// Removed; the item had no contents of its own (directory, symlink).
+    #[serde(alias = "name_only")]
     NameOnly,
     /// Overwritten in place and read back from the device: NIST SP 800-88 Clear.
     Clear,
     /// An age payload whose passphrase notice the caller declared destroyed or
     /// returned: the ciphertext left anywhere is unreadable (NIST Purge by
     /// cryptographic erase), on top of the overwrite.
+    #[serde(alias = "cryptographic_erase")]
     CryptographicErase,
 }
 
 /// Where an item's original name may still be found on the medium.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum NameResidue {
     /// The name was replaced in place by a random one of the same length before unlinking,
     /// and the filesystem is not known to keep copies.
     Scrubbed,
     /// Renamed and unlinked, but the filesystem may keep the original name (journal,
     /// copy-on-write, freed directory slots): see `caveats`.
+    #[serde(alias = "may_remain")]
     MayRemain,
     /// The name was not touched (item failed or not attempted).
     Untouched,
     /// Whole media: there is no name.
+    #[serde(alias = "not_applicable")]
     NotApplicable,
 }
 
@@ -185,7 +189,7 @@ pub struct ItemVerification {
 
 /// How an earlier, interrupted run of the same job bears on an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum ResumeKind {
     /// The earlier run began this item's erasure; this run completed it, after
     /// matching device, inode and size (and, unless the overwrite had begun, that
@@ -233,9 +237,11 @@ pub struct ItemRecord {
 
 /// The run's overall result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Outcome {
+    #[serde(alias = "all_erased")]
     AllErased,
+    #[serde(alias = "some_failed")]
     SomeFailed,
     Interrupted,
 }
@@ -384,5 +390,41 @@ mod tests {
         assert_ne!(a.hash_path(p), b.hash_path(p));
         assert_eq!(a.hash_path(p).len(), 64);
         assert_eq!(format!("{a:?}"), "PathKey([redacted])");
+    }
+
+    /// One spelling per value: the record says `not-assured` as the ledger and
+    /// `--json` do, and a record written before that (snake_case) still reads.
+    #[test]
+    fn values_are_kebab_case_and_old_snake_case_records_still_read() {
+        let item = ItemRecord {
+            path_hmac: "00".into(),
+            kind: ItemKind::File,
+            size: 1,
+            overwritten_bytes: 4096,
+            content_sha256: None,
+            result: ItemResult::NotAttempted,
+            problem: Some(Problem::ReplacedBetweenRuns),
+            verification: None,
+            assurance: Assurance::NotAssured,
+            names: NameResidue::MayRemain,
+            caveats: vec![Caveat::CopyOnWrite, Caveat::JournalMayKeepNames],
+            still_reachable: true,
+            resumed: None,
+        };
+        let text = serde_json::to_string(&item).unwrap();
+        for kebab in ["not-attempted", "replaced-between-runs", "not-assured", "may-remain", "copy-on-write"] {
+            assert!(text.contains(&format!("\"{kebab}\"")), "{kebab} in {text}");
+        }
+        assert!(!text.contains("not_assured") && !text.contains("copy_on_write"), "{text}");
+        let old = text
+            .replace("not-attempted", "not_attempted")
+            .replace("replaced-between-runs", "replaced_between_runs")
+            .replace("not-assured", "not_assured")
+            .replace("may-remain", "may_remain")
+            .replace("copy-on-write", "copy_on_write")
+            .replace("journal-may-keep-names", "journal_may_keep_names");
+        assert_eq!(serde_json::from_str::<ItemRecord>(&old).unwrap(), item);
+        assert_eq!(serde_json::to_string(&Outcome::AllErased).unwrap(), "\"all-erased\"");
+        assert_eq!(serde_json::from_str::<Outcome>("\"some_failed\"").unwrap(), Outcome::SomeFailed);
     }
 }
