@@ -183,3 +183,23 @@ fn a_medium_swapped_before_the_rerun_is_recorded_apart_from_the_new_one() {
     assert!(!fs::read(&dev).unwrap().windows(MARK.len()).any(|w| w == MARK));
     assert_ok(&p.cmd().args(["ledger", "verify"]).output().unwrap());
 }
+
+#[test]
+fn a_medium_gone_is_recorded_once_even_if_that_run_is_killed_before_its_record() {
+    let p = Person::init("株式会社サンプル", "佐藤");
+    let dev = image(&p, "stick.img", IMAGE_LEN);
+    assert_killed(&wipe(&p, &dev).env("CUSTODY_FAULT", "kill:pass-written").output().unwrap(), "pass-written");
+    fs::remove_file(&dev).unwrap();
+    for step in ["engine-done", "record-pending", "record-kept"] {
+        assert_killed(&wipe(&p, &dev).env("CUSTODY_FAULT", format!("kill:{step}")).output().unwrap(), step);
+    }
+    let again = wipe(&p, &dev).output().unwrap();
+    assert_exit(&again, 9);
+    let items = device_items(&p);
+    assert_eq!(items.len(), 1, "recorded once: {items:?}");
+    assert_eq!(items[0]["problem"]["kind"], "vanished");
+    // And not again.
+    let _ = wipe(&p, &dev).output().unwrap();
+    assert_eq!(device_items(&p).len(), 1);
+    assert_ok(&p.cmd().args(["ledger", "verify"]).output().unwrap());
+}

@@ -350,8 +350,9 @@ fn recovered_job_is_complete(job: &WipeJob, recovered: &Option<WipeReport>) -> O
     let nothing_planned = match &job.planned {
         Planned::Files(plan) => plan.items.is_empty(),
         // The recovered record covers the medium, erased or not: running the engine
-        // again would overwrite it a second time and record it twice.
-        Planned::Device(_) => true,
+        // again would overwrite it a second time, or record it twice. To try a failed
+        // medium again, the same command is run once more.
+        Planned::Device(_) => return Some(r.clone()),
     };
     (journal_done && nothing_planned).then(|| r.clone())
 }

@@ -187,10 +187,10 @@ pub fn plan_device(dev: &Path, opts: &WipeOptions) -> Result<DevicePlan, WipeErr
 /// The plan of a job whose medium is gone after an interrupted run began overwriting
 /// it: `None` unless the job's journal says so.
 fn absent_medium(dev: &Path, opts: &WipeOptions) -> Option<DevicePlan> {
-    let jp = opts.journal.as_deref()?;
-    let text = std::fs::read_to_string(jp).ok()?;
-    let (_, _, _, _, entries) = crate::journal::parse(jp, &text).ok()?;
-    let e = entries.into_iter().find(|e| e.device.is_some() && e.stage != Stage::Done)?;
+    let entries = crate::journal::entries(opts.journal.as_deref()?)?;
+    // Unfinished, or already found gone by a run that died before its record.
+    let gone = |e: &Entry| e.stage == Stage::Done && e.item.problem == Some(Problem::Vanished);
+    let e = entries.into_iter().find(|e| e.device.is_some() && (e.stage != Stage::Done || gone(e)))?;
     Some(DevicePlan {
         path: dev.to_owned(),
         info: e.device.clone()?,

@@ -295,6 +295,12 @@ fn read_bounded(path: &Path) -> std::io::Result<String> {
     Ok(text)
 }
 
+/// The entries of a journal not yet recorded, if it can be read and parsed.
+pub(crate) fn entries(path: &Path) -> Option<Vec<Entry>> {
+    let text = read_bounded(path).ok()?;
+    parse(path, &text).ok().map(|(_, _, _, _, e)| e)
+}
+
 /// Whether a journal at `path` records anything done: false for none, an empty file, or
 /// one torn before its header was complete (nothing was touched before the header was).
 pub fn has_work(path: &Path) -> bool {
