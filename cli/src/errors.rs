@@ -142,6 +142,7 @@ fn label_problem(out: &Output, reason: &custody_seal::LabelProblem) -> String {
         P::NotCanonical => out.t("label-problem-not-canonical"),
         P::NotARegularFile => out.t("hostile-label-not-a-file"),
         P::FieldNotOneLine { field } => out.ta("label-problem-field", &[("field", s(field))]),
+        P::FingerprintMismatch => out.t("ux-label-problem-fingerprint"),
     }
 }
 
@@ -279,6 +280,11 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
             r(out, "source-contains-home", Exit::InputRefused, &[("path", p(src)), ("home", p(home))])
         }
         L::NoticeFolderMissing { path } => r(out, "notice-folder-missing", Exit::InputRefused, &[("path", p(path))]),
+        L::NoticeFolderNotWritable { path } => {
+            r(out, "notice-folder-not-writable", Exit::InputRefused, &[("path", p(path))])
+        }
+        L::MediaNotAFolder { path } => r(out, "media-not-a-folder", Exit::Destination, &[("path", p(path))]),
+        L::MediaNotWritable { path } => r(out, "media-not-writable", Exit::Destination, &[("path", p(path))]),
         L::DestOnMedia { dest, why } => {
             let code = match why {
                 custody_lifecycle::DestProblem::PayloadFolder => "dest-in-payload-folder",
@@ -527,19 +533,9 @@ fn mismatch_id(kind: &MismatchKind) -> &'static str {
     }
 }
 
+/// Sizes on screen: the same formatter (and unit) as the password notice.
 pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
+    custody_l10n::human_size(n)
 }
 
 #[cfg(test)]

@@ -60,6 +60,15 @@ pub enum Error {
     /// The folder the notice is to be written into does not exist.
     #[error("the folder {path} for the password notice does not exist")]
     NoticeFolderMissing { path: PathBuf },
+    /// The notice's folder exists but this user cannot create files in it.
+    #[error("the folder {path} for the password notice cannot be written")]
+    NoticeFolderNotWritable { path: PathBuf },
+    /// `seal --to` names something that is not an existing folder.
+    #[error("the media folder {path} does not exist or is not a folder")]
+    MediaNotAFolder { path: PathBuf },
+    /// `seal --to` names a folder this user cannot create files in.
+    #[error("the media folder {path} cannot be written")]
+    MediaNotWritable { path: PathBuf },
     /// `open --dest` would write plaintext onto removable media, the medium holding the
     /// payload, or the payload's own folder.
     #[error("{dest} is on the media ({why})")]

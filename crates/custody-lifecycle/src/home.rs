@@ -265,6 +265,15 @@ impl Home {
     }
 
     /// Decrypts the secret key: every step that records something needs it.
+    /// Checks that the secret key file is there and readable as an encrypted key,
+    /// without its passphrase: run before the passphrase is asked for.
+    pub fn check_key_file(&self) -> Result<(), Error> {
+        let path = self.root.join(SECRET);
+        let file = crate::inputs::read_bounded(&path, crate::inputs::MAX_KEY_FILE)?;
+        let text = zeroize::Zeroizing::new(String::from_utf8_lossy(&file.bytes).into_owned());
+        Ok(SecretKey::check_encrypted_minisign(&text)?)
+    }
+
     pub fn unlock(&self, key_passphrase: &SecretString) -> Result<Session<'_>, Error> {
         let secret = decrypt_secret(&self.root, self.key_id(), key_passphrase)?;
         Ok(Session { home: self, secret })

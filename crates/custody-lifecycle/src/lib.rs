@@ -31,6 +31,7 @@ mod machine;
 mod media;
 mod open;
 mod opened;
+mod precheck;
 mod repair;
 mod seal;
 mod verify_cert;
@@ -53,6 +54,7 @@ pub use open::{
     label_signature_path, open_delivery, read_passphrase_file, sweep_staging, OpenReport, OpenRequest, Sender,
 };
 pub use opened::payload_opened_in;
+pub use precheck::{check_open, check_seal, OpenPreview, SealPlan, PLAN_NAMES};
 pub use repair::{repair_ledger, LedgerRepair};
 pub use seal::{seal_delivery, SealReport, SealRequest};
 pub use verify_cert::{verify_certificate, VerifyReport, VerifyRequest};

@@ -169,6 +169,21 @@ pub fn open_cancellable(
     })
 }
 
+/// What [`open`] checks before it asks age for anything: the destination is free, the
+/// payload is a regular age file with one scrypt stanza within the header bound, and
+/// its size is the label's. A caller runs it before asking for the passphrase.
+pub fn check_before_open(payload: &Path, dest: &Path, label: Option<&Label>) -> Result<(), OpenError> {
+    check_dest(dest)?;
+    let mut file = open_payload(payload)?;
+    if let Some(l) = label {
+        if file.metadata().map_err(OpenError::io(payload))?.len() != l.ciphertext_size {
+            return Err(OpenError::LabelMismatch { field: "ciphertext_size" });
+        }
+    }
+    check_magic(&mut file, payload)?;
+    check_header(&mut file, payload)
+}
+
 /// Decrypts only the age layer of `payload` into `out` and returns the plaintext length,
 /// with the same work-factor bound and error mapping as [`open`]. The plaintext is not
 /// interpreted, and bytes reach `out` before the stream is authenticated to its end:
