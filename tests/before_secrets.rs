@@ -71,7 +71,7 @@ fn seal_refuses_each_bad_precondition_before_asking_for_the_key_passphrase() {
     assert_refused(&out, 6, "media-not-a-folder");
 
     let mut args = seal_args(&src, &media, &notice);
-    args.extend(["--category".as_ref(), "氏\u{7}名".as_ref()]);
+    args.extend(["--category", "氏\u{7}名"].map(std::ffi::OsStr::new));
     let out = run_without_secrets(&p, &args);
     assert_refused(&out, 5, "invalid-category");
 
@@ -96,14 +96,25 @@ fn seal_dry_run_shows_files_destination_and_notice_fields_and_writes_nothing() {
     for i in 0..8 {
         fs::write(src.join(format!("{i:02}-名簿.csv")), "氏名\n".repeat(250)).unwrap();
     }
-    fs::write(src.join("00-\u{1b}[31mred.txt"), "x").unwrap();
+    // A name that reads differently than it is: a right-to-left override.
+    fs::write(src.join("00-evil\u{202E}txt.exe"), "x").unwrap();
     let media = p.path("media");
     fs::create_dir_all(&media).unwrap();
     let notice = p.path("notice.html");
     let mut args = seal_args(&src, &media, &notice);
     args.extend(
-        ["--recipient", "株式会社サンプル", "--contract", "R8-委託-001", "--category", "氏名", "--category", "住所", "--dry-run"]
-            .map(std::ffi::OsStr::new),
+        [
+            "--recipient",
+            "株式会社サンプル",
+            "--contract",
+            "R8-委託-001",
+            "--category",
+            "氏名",
+            "--category",
+            "住所",
+            "--dry-run",
+        ]
+        .map(std::ffi::OsStr::new),
     );
     let lines = p.ledger_lines().len();
     // No key passphrase file: a dry run asks for no secret.
@@ -111,19 +122,21 @@ fn seal_dry_run_shows_files_destination_and_notice_fields_and_writes_nothing() {
     assert_ok(&out);
     let screen = stdout(&out);
     assert!(screen.contains("Files: 9"), "{screen}");
-    // Sizes in the one unit of the notice: 8 × 1,500 bytes + 1.
-    assert!(screen.contains("Size: 12.0 kB"), "{screen}");
-    assert!(screen.contains("00-\\u{001B}[31mred.txt") && !screen.contains('\u{1b}'), "names escaped: {screen}");
+    // Sizes in the one unit of the notice: 8 × 1,750 bytes + 1.
+    assert!(screen.contains("Size: 14.0 kB"), "{screen}");
+    assert!(screen.contains("00-evil\\u{202E}txt.exe") && !screen.contains('\u{202E}'), "names escaped: {screen}");
     assert!(screen.contains("and 4 more"), "the first five names, then a count: {screen}");
-    for fact in ["株式会社サンプル", "R8-委託-001", "氏名, 住所", &media.display().to_string(), "Date issued: "] {
+    for fact in ["株式会社サンプル", "R8-委託-001", "氏名, 住所", &media.display().to_string(), "Date issued: "]
+    {
         assert!(screen.contains(fact), "{fact} missing:\n{screen}");
     }
     assert!(list_tree(&media).is_empty() && !notice.exists(), "a dry run writes nothing");
     assert_eq!(p.ledger_lines().len(), lines, "a dry run appends nothing to the ledger");
 
     // A dry run checks the same preconditions as the seal.
-    let mut bad = seal_args(&src, &media, &media.join("n.html"));
-    bad.push("--dry-run".as_ref());
+    let on_media = media.join("n.html");
+    let mut bad = seal_args(&src, &media, &on_media);
+    bad.push(std::ffi::OsStr::new("--dry-run"));
     assert_refused(&run_without_secrets(&p, &bad), 5, "notice-on-media");
 }
 
@@ -181,7 +194,7 @@ fn open_refuses_each_bad_precondition_before_asking_for_any_passphrase() {
     let stranger_pub = stranger.path("stranger.pub");
     assert_ok(&stranger.cmd().args(["key", "export", "--out"]).arg(&stranger_pub).output().unwrap());
     let mut args = open_args(&d.payload, &dest);
-    args.extend(["--trust".as_ref(), stranger_pub.as_os_str()]);
+    args.extend([std::ffi::OsStr::new("--trust"), stranger_pub.as_os_str()]);
     assert_refused(&run_without_secrets(c, &args), 7, "label-signature-invalid");
 
     // The payload no longer matches its label's size.

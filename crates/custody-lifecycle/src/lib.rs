@@ -43,7 +43,7 @@ pub use checkpoint::{
     witness_name, witness_verifier, CheckpointReport, CosignPlan, CosignReport, CosignRequest, Inconsistency,
     ProveReport,
 };
-pub use error::{DestProblem, Error, Unreadable};
+pub use error::{DestProblem, Error, HomeDamage, Unreadable};
 pub use home::{Home, PendingUnlock, Person, Role, Session, UnlockWatch};
 pub use inputs::{
     read_key_passphrase_file, read_public_key_file, MAX_KEY_FILE, MAX_KEY_PASSPHRASE_FILE, MAX_PASSPHRASE_FILE,

@@ -11,7 +11,7 @@ ux-dry-run-more = , and { $count } more
 ux-dry-run-next = If this is right, run the same command without --dry-run.
 ux-label-source = Folder to seal
 ux-label-folders = Folders
-ux-label-names = Files
+ux-label-names = First files
 ux-label-media = Media folder
 ux-label-payload-bound = Payload size (at most)
 
@@ -21,3 +21,29 @@ err-media-not-a-folder = The media folder { $path } does not exist or is not a f
     .hint = Connect the USB stick and give its folder with --to. Nothing was written.
 err-media-not-writable = The media folder { $path } cannot be written.
     .hint = Check the USB stick's write-protect switch and the folder's permissions. Nothing was written.
+
+# Words for the field names, parts of the home and erasure steps an error carries, so
+# that no identifier is shown raw.
+ux-field-sealed-by = the sealer's key ID
+ux-field-other = a field
+ux-home-damage-person = the person file (person.json) cannot be read
+ux-home-damage-key-pair = the secret key (identity.key) and public key (identity.pub) are different keys
+ux-home-damage-folder-key = the work-folder key (folder.key) is not valid
+ux-home-damage-coverage = the record of an opened payload (used for certificates) is not valid
+ux-home-damage-payload-reference = a payload reference kept for an erasure record is not valid
+ux-home-damage-interrupted-erasure = the record of an interrupted erasure is not valid
+ux-home-damage-pinned-key = the public key pinned for a contractor's ledger is not valid
+ux-home-damage-kept-checkpoint = the checkpoint kept for a contractor's ledger does not verify
+ux-step-open = opening the file
+ux-step-stat = reading the file's details
+ux-step-hash = reading the contents before erasure
+ux-step-overwrite = overwriting
+ux-step-verify = verifying the overwrite
+ux-step-sync = making the writes durable
+ux-step-sync-directory = making the folder's changes durable
+ux-step-drop-cache = dropping the cache
+ux-step-truncate = truncating the file
+ux-step-rename = renaming to a random name
+ux-step-unlink = deleting the file
+ux-step-read-directory = reading the folder
+ux-step-other = a step
