@@ -47,3 +47,12 @@ ux-step-rename = renaming to a random name
 ux-step-unlink = deleting the file
 ux-step-read-directory = reading the folder
 ux-step-other = a step
+
+# Section headings of the man pages (custody man).
+ux-man-name = NAME
+ux-man-synopsis = SYNOPSIS
+ux-man-description = DESCRIPTION
+ux-man-options = OPTIONS
+ux-man-subcommands = SUBCOMMANDS
+ux-man-version = VERSION
+ux-man-authors = AUTHORS

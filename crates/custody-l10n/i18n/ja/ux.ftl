@@ -45,3 +45,12 @@ ux-step-rename = 無作為な名前への変更
 ux-step-unlink = ファイルの削除
 ux-step-read-directory = フォルダの読み取り
 ux-step-other = 処理
+
+# man ページの節見出し（custody man）。
+ux-man-name = 名前
+ux-man-synopsis = 書式
+ux-man-description = 説明
+ux-man-options = オプション
+ux-man-subcommands = コマンド
+ux-man-version = バージョン
+ux-man-authors = 作者
