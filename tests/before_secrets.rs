@@ -171,6 +171,14 @@ fn open_args<'a>(payload: &'a Path, dest: &'a Path) -> Vec<&'a std::ffi::OsStr> 
     vec!["open".as_ref(), payload.as_os_str(), "--dest".as_ref(), dest.as_os_str()]
 }
 
+/// The contractor opens the delivery with the `.txt` notice as the passphrase file.
+fn open_with_notice(d: &Delivery, dest: &Path, global: &[&str]) -> std::process::Output {
+    let mut args = global.to_vec();
+    args.push("open");
+    let c = &d.contractor;
+    c.cmd().args(args).arg(&d.payload).arg("--dest").arg(dest).arg("--passphrase-file").arg(&d.notice).output().unwrap()
+}
+
 #[test]
 fn open_refuses_each_bad_precondition_before_asking_for_any_passphrase() {
     let d = delivery();
@@ -233,17 +241,7 @@ fn the_label_carries_the_fingerprint_and_open_shows_it_before_the_passphrase() {
     assert!(shown < said.find("エラー").unwrap_or(usize::MAX), "shown before the error:\n{said}");
     assert!(!said.contains("確認コード"), "one name for the code:\n{said}");
 
-    let out = d
-        .contractor
-        .cmd()
-        .args(["--json", "open"])
-        .arg(&d.payload)
-        .arg("--dest")
-        .arg(&dest)
-        .arg("--passphrase-file")
-        .arg(&d.notice)
-        .output()
-        .unwrap();
+    let out = open_with_notice(&d, &dest, &["--json"]);
     assert_ok(&out);
     assert_eq!(json(&out)["fingerprint"], d.fingerprint.as_str());
 }
@@ -256,17 +254,7 @@ fn a_label_from_before_the_fingerprint_field_still_opens_and_shows_the_computed_
     // serde_json's map is ordered by key and compact: the JCS form of this label.
     fs::write(&d.label, format!("{}\n", serde_json::to_string(&label).unwrap())).unwrap();
     let dest = d.contractor.path("work");
-    let out = d
-        .contractor
-        .cmd()
-        .args(["open"])
-        .arg(&d.payload)
-        .arg("--dest")
-        .arg(&dest)
-        .arg("--passphrase-file")
-        .arg(&d.notice)
-        .output()
-        .unwrap();
+    let out = open_with_notice(&d, &dest, &[]);
     assert_ok(&out);
     assert!(stderr(&out).contains(&format!("fingerprint {}", d.fingerprint)), "{}", stderr(&out));
     assert!(stdout(&out).contains(&format!("Fingerprint: {}", d.fingerprint)), "{}", stdout(&out));

@@ -87,14 +87,7 @@ fn every_commands_json_output_matches_its_schema() {
     let payload = sealed["payload"].as_str().unwrap().to_string();
 
     let work = p.path("work");
-    let out = p
-        .cmd()
-        .args(["--json", "open", &payload, "--dest"])
-        .arg(&work)
-        .arg("--passphrase-file")
-        .arg(&notice)
-        .output()
-        .unwrap();
+    let out = open_json(&p, &payload, &work, &notice);
     assert_ok(&out);
     assert_eq!(check("open", &out, &mut seen)["fingerprint"], sealed["fingerprint"]);
 
@@ -164,6 +157,11 @@ fn every_commands_json_output_matches_its_schema() {
     assert_eq!(files, seen, "every schema in docs/schemas is checked against real output");
 }
 
+/// `custody --json open PAYLOAD --dest DEST --passphrase-file NOTICE` by `p`.
+fn open_json(p: &Person, payload: &str, dest: &Path, notice: &Path) -> std::process::Output {
+    p.cmd().args(["--json", "open", payload, "--dest"]).arg(dest).arg("--passphrase-file").arg(notice).output().unwrap()
+}
+
 /// The contractor certifies an erasure, the ward cosigns the contractor's checkpoint,
 /// verifies the return package and countersigns the certificate.
 fn certify_verify_and_cosign(seen: &mut BTreeSet<String>) {
@@ -178,15 +176,7 @@ fn certify_verify_and_cosign(seen: &mut BTreeSet<String>) {
     let sealed = json(&out);
     let payload = sealed["payload"].as_str().unwrap().to_string();
     let work = contractor.path("work");
-    let out = contractor
-        .cmd()
-        .args(["--json", "open", &payload, "--dest"])
-        .arg(&work)
-        .arg("--passphrase-file")
-        .arg(&notice)
-        .output()
-        .unwrap();
-    assert_ok(&out);
+    assert_ok(&open_json(&contractor, &payload, &work, &notice));
     let record = contractor.path("record.json");
     let out = contractor
         .cmd()

@@ -120,20 +120,27 @@ fn another_passphrase() -> String {
     custody_notice::Passphrase::generate().unwrap().typed_form().to_string()
 }
 
-#[test]
-fn a_wrong_key_passphrase_is_asked_again_and_the_second_try_seals() {
-    if !have("python3", "a_wrong_key_passphrase_is_asked_again_and_the_second_try_seals") {
-        return;
-    }
+/// A person, an empty media folder, a notice path and the `seal` arguments for them.
+fn seal_at_a_terminal() -> (Person, std::path::PathBuf, std::path::PathBuf, Vec<String>) {
     let p = Person::init("新宿区", "山田");
     let src = p.path("src");
     fs::create_dir_all(&src).unwrap();
     fs::write(src.join("a.txt"), "a").unwrap();
     let media = p.path("media");
     fs::create_dir_all(&media).unwrap();
-    let args = ["seal", src.to_str().unwrap(), "--to", media.to_str().unwrap(), "--notice"];
     let notice = p.path("n.html");
-    let args: Vec<&str> = args.iter().copied().chain([notice.to_str().unwrap()]).collect();
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let args = vec!["seal".into(), s(&src), "--to".into(), s(&media), "--notice".into(), s(&notice)];
+    (p, media, notice, args)
+}
+
+#[test]
+fn a_wrong_key_passphrase_is_asked_again_and_the_second_try_seals() {
+    if !have("python3", "a_wrong_key_passphrase_is_asked_again_and_the_second_try_seals") {
+        return;
+    }
+    let (p, media, notice, args) = seal_at_a_terminal();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (code, screen) = drive(&p, &[("Key passphrase", "not my passphrase"), ("Key passphrase", KEY_PASS)], &args);
     assert_eq!(code, 0, "{screen}");
     assert!(screen.contains("The key passphrase is wrong. Type it again (2 tries left)"), "{screen}");
@@ -145,14 +152,8 @@ fn three_wrong_key_passphrases_end_with_the_wrong_key_passphrase_error_and_write
     if !have("python3", "three_wrong_key_passphrases_end_with_the_wrong_key_passphrase_error") {
         return;
     }
-    let p = Person::init("新宿区", "山田");
-    let src = p.path("src");
-    fs::create_dir_all(&src).unwrap();
-    fs::write(src.join("a.txt"), "a").unwrap();
-    let media = p.path("media");
-    fs::create_dir_all(&media).unwrap();
-    let notice = p.path("n.html");
-    let args = ["seal", src.to_str().unwrap(), "--to", media.to_str().unwrap(), "--notice", notice.to_str().unwrap()];
+    let (p, media, notice, args) = seal_at_a_terminal();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let wrong = [("Key passphrase", "wrong 1"), ("Key passphrase", "wrong 2"), ("Key passphrase", "wrong 3")];
     let (code, screen) = drive(&p, &wrong, &args);
     assert_eq!(code, 4, "{screen}");

@@ -56,3 +56,6 @@ ux-man-options = OPTIONS
 ux-man-subcommands = SUBCOMMANDS
 ux-man-version = VERSION
 ux-man-authors = AUTHORS
+
+# seal --dry-run in --help.
+help-seal-dry-run = Check everything and show what would be sealed and what the notice would say; write nothing and ask for no passphrase

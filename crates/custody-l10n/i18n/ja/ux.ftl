@@ -54,3 +54,6 @@ ux-man-options = オプション
 ux-man-subcommands = コマンド
 ux-man-version = バージョン
 ux-man-authors = 作者
+
+# seal --dry-run の説明（--help）。
+help-seal-dry-run = すべて確かめ、暗号化する内容と通知書に載る項目を表示するだけにする。何も書き込まず、パスワードも尋ねない
