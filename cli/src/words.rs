@@ -58,31 +58,36 @@ mod tests {
 
     use super::*;
 
-    /// English words, not counting file names (`person.json`).
+    /// English words, not counting file names (`person.json`) and acronyms (`ID`).
     fn ascii_words(s: &str) -> bool {
         s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'))
-            .filter(|w| !w.contains(['.', '_']))
+            .filter(|w| !w.contains(['.', '_']) && w.chars().any(|c| c.is_ascii_lowercase()))
             .any(|w| w.chars().filter(char::is_ascii_alphabetic).count() >= 2)
     }
 
-    /// Every step string the erasure crate can report, read from its source, has its
-    /// own Japanese word.
+    /// Every step string the erasure crate can report, read from its sources (all of
+    /// them, wherever they move), has its own Japanese word.
     #[test]
     fn every_step_the_wipe_crate_reports_is_said_in_japanese() {
-        let sources = [
-            include_str!("../../crates/custody-wipe/src/pipe.rs"),
-            include_str!("../../crates/custody-wipe/src/remove.rs"),
-            include_str!("../../crates/custody-wipe/src/work.rs"),
-        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/custody-wipe/src");
+        let mut dirs = vec![root];
         let mut steps = vec![];
-        for src in sources {
-            for marker in ["step: \"", "problem(\""] {
-                for piece in src.split(marker).skip(1) {
-                    steps.push(piece.split('"').next().unwrap_or_default().to_string());
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let src = std::fs::read_to_string(&path).unwrap_or_default();
+                for marker in ["step: \"", "problem(\""] {
+                    for piece in src.split(marker).skip(1) {
+                        steps.push(piece.split('"').next().unwrap_or_default().to_string());
+                    }
                 }
             }
         }
-        assert!(steps.len() > 10 && steps.iter().any(|s| s == "fsync directory"), "the scan found {steps:?}");
+        assert!(steps.iter().any(|s| s == "fsync directory"), "the scan found only {steps:?}");
         let ja = Output::new(Localizer::new(Lang::Ja), false, false);
         let other = wipe_step(&ja, "no such step");
         for step in steps {
