@@ -166,3 +166,66 @@ fn documents_print_on_one_a4_page_with_their_key_facts() {
     }
     picture(&printed, "certificate");
 }
+
+/// The longest fields a notice takes in practice: a 60-character recipient, a
+/// 50-character contract name and 15 data categories, in Japanese. The handoff record
+/// (受渡しの記録) must stay on the first page with everything else.
+#[test]
+fn the_notice_stays_on_one_page_with_long_fields() {
+    if !tools("the_notice_stays_on_one_page_with_long_fields") {
+        return;
+    }
+    let ward = Person::init("新宿区 地域振興部 地域調整課 個人情報保護担当", "区 太郎");
+    let src = ward.path("src");
+    fs::create_dir_all(&src).unwrap();
+    fs::write(src.join("一覧.csv"), "氏名,住所\n").unwrap();
+    let recipient: String =
+        "株式会社サンプル情報処理サービス東日本支社第二システム開発部門個人情報保護推進室データ管理課"
+            .chars()
+            .chain(std::iter::repeat('課'))
+            .take(60)
+            .collect();
+    let contract: String =
+        "令和八年度新宿区住民基本台帳システム運用保守及びデータ移行業務委託契約".chars().cycle().take(50).collect();
+    assert_eq!((recipient.chars().count(), contract.chars().count()), (60, 50));
+    let categories = [
+        "氏名",
+        "住所",
+        "生年月日",
+        "性別",
+        "電話番号",
+        "電子メールアドレス",
+        "個人番号",
+        "住民票コード",
+        "世帯構成",
+        "国民健康保険情報",
+        "介護保険情報",
+        "税額情報",
+        "口座情報",
+        "障害者手帳情報",
+        "生活保護受給情報",
+    ];
+    let mut extra = vec!["--recipient", recipient.as_str(), "--contract", contract.as_str()];
+    for c in &categories {
+        extra.extend(["--category", c]);
+    }
+    let notice = ward.path("long.html");
+    let out = ward.seal(&src, &ward.path("media"), &notice, &extra);
+    assert_ok(&out);
+    let sealed = json(&out);
+
+    let printed = print(&notice, ward.dir.path());
+    assert_eq!(printed.pages, 1, "the notice with long fields takes {} pages:\n{}", printed.pages, printed.text);
+    let text = squeeze(&printed.text);
+    for key in ["notice_id", "payload_id", "fingerprint"] {
+        let fact = sealed[key].as_str().unwrap();
+        assert!(text.contains(&squeeze(fact)), "{key} {fact} not in the PDF text:\n{}", printed.text);
+    }
+    let groups = canonical_in(&fs::read_to_string(&notice).unwrap());
+    assert_eq!(groups.len(), 4);
+    for g in &groups {
+        assert!(text.contains(g.as_str()), "group {g} not in the PDF text");
+    }
+    // The handoff record is on this one page, after the rules.
+    assert!(text.contains("受渡しの記録"), "no handoff record on the page:\n{}", printed.text);
+}

@@ -162,6 +162,32 @@ fn man_pages_are_written_for_every_command_and_never_replaced() {
 }
 
 #[test]
+fn man_pages_in_japanese_have_japanese_section_headings() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ja, en) = (dir.path().join("ja"), dir.path().join("en"));
+    assert_ok(&custody().args(["--lang", "ja", "man", "--out"]).arg(&ja).output().unwrap());
+    assert_ok(&custody().args(["--lang", "en", "man", "--out"]).arg(&en).output().unwrap());
+    let headings = |page: &str| -> Vec<String> {
+        page.lines().filter_map(|l| l.strip_prefix(".SH ")).map(|h| h.trim_matches('"').to_string()).collect()
+    };
+    let ja_page = fs::read_to_string(ja.join("custody-seal.1")).unwrap();
+    let ja_heads = headings(&ja_page);
+    for h in ["名前", "書式", "説明", "オプション"] {
+        assert!(ja_heads.iter().any(|x| x == h), "{h} missing from {ja_heads:?}");
+    }
+    for page in fs::read_dir(&ja).unwrap() {
+        let text = fs::read_to_string(page.unwrap().path()).unwrap();
+        let english: Vec<String> =
+            headings(&text).into_iter().filter(|h| h.chars().any(|c| c.is_ascii_alphabetic())).collect();
+        assert!(english.is_empty(), "English section headings in a Japanese man page: {english:?}");
+    }
+    let en_heads = headings(&fs::read_to_string(en.join("custody-seal.1")).unwrap());
+    for h in ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS"] {
+        assert!(en_heads.iter().any(|x| x == h), "{h} missing from {en_heads:?}");
+    }
+}
+
+#[test]
 fn quiet_prints_only_the_result_and_errors() {
     let p = Person::new();
     let out = p.cmd().args(["--lang", "ja", "-q", "demo"]).output().unwrap();

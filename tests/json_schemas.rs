@@ -76,22 +76,20 @@ fn every_commands_json_output_matches_its_schema() {
     fs::write(src.join("申請書").join("a.txt"), "a").unwrap();
     let media = p.path("usb");
     let notice = p.path("notice.txt");
+    let out = p.seal(&src, &media, &notice, &["--category", "氏名", "--dry-run"]);
+    assert_ok(&out);
+    let plan = check("seal-dry-run", &out, &mut seen);
+    assert_eq!((plan["file_count"].as_u64(), plan["more_files"].as_u64()), (Some(2), Some(0)), "{plan:#}");
+    assert!(fs::read_dir(&media).unwrap().next().is_none() && !notice.exists(), "a dry run writes nothing");
     let out = p.seal(&src, &media, &notice, &["--category", "氏名"]);
     assert_ok(&out);
     let sealed = check("seal", &out, &mut seen);
     let payload = sealed["payload"].as_str().unwrap().to_string();
 
     let work = p.path("work");
-    let out = p
-        .cmd()
-        .args(["--json", "open", &payload, "--dest"])
-        .arg(&work)
-        .arg("--passphrase-file")
-        .arg(&notice)
-        .output()
-        .unwrap();
+    let out = open_json(&p, &payload, &work, &notice);
     assert_ok(&out);
-    check("open", &out, &mut seen);
+    assert_eq!(check("open", &out, &mut seen)["fingerprint"], sealed["fingerprint"]);
 
     let out = p.cmd().args(["--json", "ledger", "verify"]).output().unwrap();
     assert_ok(&out);
@@ -124,6 +122,8 @@ fn every_commands_json_output_matches_its_schema() {
     assert_ok(&out);
     check("demo", &out, &mut seen);
 
+    certify_verify_and_cosign(&mut seen);
+
     let out = p.cmd().args(["--json", "completions", "zsh"]).output().unwrap();
     assert_ok(&out);
     check("completions", &out, &mut seen);
@@ -155,4 +155,94 @@ fn every_commands_json_output_matches_its_schema() {
         .filter_map(|n| n.strip_suffix(".schema.json").map(str::to_string))
         .collect();
     assert_eq!(files, seen, "every schema in docs/schemas is checked against real output");
+}
+
+/// `custody --json open PAYLOAD --dest DEST --passphrase-file NOTICE` by `p`.
+fn open_json(p: &Person, payload: &str, dest: &Path, notice: &Path) -> std::process::Output {
+    p.cmd().args(["--json", "open", payload, "--dest"]).arg(dest).arg("--passphrase-file").arg(notice).output().unwrap()
+}
+
+/// The contractor certifies an erasure, the ward cosigns the contractor's checkpoint,
+/// verifies the return package and countersigns the certificate.
+fn certify_verify_and_cosign(seen: &mut BTreeSet<String>) {
+    let ward = Person::init("新宿区", "区 太郎");
+    let contractor = Person::init("株式会社サンプル", "乙 花子");
+    let src = ward.path("src");
+    fs::create_dir_all(&src).unwrap();
+    fs::write(src.join("一覧.csv"), "氏名\n佐藤\n").unwrap();
+    let notice = ward.path("notice.txt");
+    let out = ward.seal(&src, &ward.path("media"), &notice, &[]);
+    assert_ok(&out);
+    let sealed = json(&out);
+    let payload = sealed["payload"].as_str().unwrap().to_string();
+    let work = contractor.path("work");
+    assert_ok(&open_json(&contractor, &payload, &work, &notice));
+    let record = contractor.path("record.json");
+    let out = contractor
+        .cmd()
+        .args(["--json", "wipe", "--yes", "--notice-destroyed", "--record"])
+        .arg(&record)
+        .arg(&work)
+        .arg(&payload)
+        .arg(sealed["label"].as_str().unwrap())
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    let (cert, pkg) = (contractor.path("CERT.json"), contractor.path("package"));
+    let out = contractor
+        .cmd()
+        .args(["--json", "certify"])
+        .arg(&record)
+        .arg("--out")
+        .arg(&cert)
+        .arg("--package")
+        .arg(&pkg)
+        .args(["--contract", "R8-001", "--to", "新宿区長"])
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    assert_eq!(check("certify", &out, seen)["certificate"]["items"], 1);
+
+    let cosigned = ward.path("cosigned.checkpoint");
+    let out = ward
+        .cmd()
+        .args(["--json", "ledger", "cosign"])
+        .arg(pkg.join("checkpoint.txt"))
+        .arg("--ledger")
+        .arg(pkg.join("ledger.jsonl"))
+        .arg("--trust")
+        .arg(pkg.join("issuer.pub"))
+        .arg("--out")
+        .arg(&cosigned)
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    assert_eq!(check("ledger-cosign", &out, seen)["first"], true);
+
+    let contractor_pub = contractor.path("contractor.pub");
+    assert_ok(&contractor.cmd().args(["key", "export", "--out"]).arg(&contractor_pub).output().unwrap());
+    let out = ward
+        .cmd()
+        .args(["--json", "verify"])
+        .arg(&pkg)
+        .arg("--trust")
+        .arg(&contractor_pub)
+        .arg("--checkpoint")
+        .arg(&cosigned)
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    let report = check("verify", &out, seen);
+    assert_eq!((report["ok"].as_bool(), report["package"].as_bool()), (Some(true), Some(true)), "{report:#}");
+    // A failed verification prints the same document, with ok false (exit 15).
+    let out = ward.cmd().args(["--json", "verify"]).arg(&cert).output().unwrap();
+    assert_exit(&out, 15);
+    assert_eq!(check("verify", &out, seen)["ok"], false);
+
+    let ward_cert = ward.path("CERT.json");
+    fs::copy(&cert, &ward_cert).unwrap();
+    fs::copy(contractor.path("CERT.json.minisig"), ward.path("CERT.json.minisig")).unwrap();
+    let out = ward.cmd().args(["--json", "certify", "--countersign"]).arg(&ward_cert).output().unwrap();
+    assert_ok(&out);
+    assert!(check("certify-countersign", &out, seen)["signature"].as_str().unwrap().ends_with(".minisig"));
 }

@@ -84,11 +84,26 @@ fn run_everything(lang: &str) -> Vec<(String, String)> {
     fs::write(&ledger, format!("{text}{{\"v\":1,\"v\":1}}\n")).unwrap();
     run("ledger verify duplicate key", &["ledger", "verify"], Some(7));
     run("demo", &["demo"], Some(0));
+    // Identifiers that used to reach Japanese sentences raw: a label field's name and
+    // the parser's words about a damaged home.
+    let media2 = p.path("usb2");
+    fs::create_dir_all(&media2).unwrap();
+    let n2 = s(&p.path("notice2.txt"));
+    run(
+        "seal bad recipient",
+        &["seal", &s(&src), "--to", &s(&media2), "--notice", &n2, "--recipient", "a\u{7}b"],
+        Some(5),
+    );
+    run("seal dry run", &["seal", &s(&src), "--to", &s(&media2), "--notice", &n2, "--dry-run"], Some(0));
+    fs::write(p.home.join("person.json"), "{\"v\": 1, \"org\": ").unwrap();
+    run("damaged home", &["key", "export"], Some(3));
     seen
 }
 
 /// Identifiers of values that must be said in words, never shown raw.
 const RAW: &[&str] = &[
+    "EOF while parsing",
+    "recipient",
     "all-erased",
     "some-failed",
     "not-assured",
@@ -125,6 +140,10 @@ const NAMES: &[&str] = &[
     "MiB",
     "GiB",
     "TiB",
+    "kB",
+    "MB",
+    "GB",
+    "TB",
     "html",
     "txt",
     "pub",

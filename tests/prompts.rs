@@ -108,3 +108,118 @@ fn wipe_asks_before_erasing_and_no_changes_nothing() {
     assert_eq!(code, 0, "{screen}");
     assert!(!work.exists());
 }
+
+/// A folder sealed by `p` with its key passphrase file; returns (payload, typed passphrase).
+fn sealed(p: &Person) -> (String, String) {
+    let src = p.path("src");
+    fs::create_dir_all(&src).unwrap();
+    fs::write(src.join("名簿.csv"), "氏名\n山田\n").unwrap();
+    let out = p.seal(&src, &p.path("media"), &p.path("n.txt"), &[]);
+    assert_ok(&out);
+    let payload = json(&out)["payload"].as_str().unwrap().to_string();
+    let pass = custody_notice::parse_text_notice(&fs::read_to_string(p.path("n.txt")).unwrap()).unwrap().passphrase;
+    (payload, pass.typed_form().to_string())
+}
+
+/// A well-formed passphrase (every group's check symbol right) that is not this payload's.
+fn another_passphrase() -> String {
+    custody_notice::Passphrase::generate().unwrap().typed_form().to_string()
+}
+
+/// A person, an empty media folder, a notice path and the `seal` arguments for them.
+fn seal_at_a_terminal() -> (Person, std::path::PathBuf, std::path::PathBuf, Vec<String>) {
+    let p = Person::init("新宿区", "山田");
+    let src = p.path("src");
+    fs::create_dir_all(&src).unwrap();
+    fs::write(src.join("a.txt"), "a").unwrap();
+    let media = p.path("media");
+    fs::create_dir_all(&media).unwrap();
+    let notice = p.path("n.html");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let args = vec!["seal".into(), s(&src), "--to".into(), s(&media), "--notice".into(), s(&notice)];
+    (p, media, notice, args)
+}
+
+#[test]
+fn a_wrong_key_passphrase_is_asked_again_and_the_second_try_seals() {
+    if !have("python3", "a_wrong_key_passphrase_is_asked_again_and_the_second_try_seals") {
+        return;
+    }
+    let (p, media, notice, args) = seal_at_a_terminal();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, screen) = drive(&p, &[("Key passphrase", "not my passphrase"), ("Key passphrase", KEY_PASS)], &args);
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("The key passphrase is wrong. Type it again (2 tries left)"), "{screen}");
+    assert!(notice.is_file() && fs::read_dir(&media).unwrap().count() == 3, "sealed after the second try");
+}
+
+#[test]
+fn three_wrong_key_passphrases_end_with_the_wrong_key_passphrase_error_and_write_nothing() {
+    if !have("python3", "three_wrong_key_passphrases_end_with_the_wrong_key_passphrase_error") {
+        return;
+    }
+    let (p, media, notice, args) = seal_at_a_terminal();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let wrong = [("Key passphrase", "wrong 1"), ("Key passphrase", "wrong 2"), ("Key passphrase", "wrong 3")];
+    let (code, screen) = drive(&p, &wrong, &args);
+    assert_eq!(code, 4, "{screen}");
+    assert!(screen.contains("(1 tries left)"), "{screen}");
+    assert!(screen.contains("Error: The key passphrase is wrong."), "{screen}");
+    assert_eq!(screen.matches("Key passphrase (protects").count(), 3, "asked three times, no more:\n{screen}");
+    assert!(!notice.exists() && fs::read_dir(&media).unwrap().next().is_none(), "nothing written");
+}
+
+#[test]
+fn a_wrong_payload_passphrase_is_asked_again_after_showing_what_to_compare() {
+    if !have("python3", "a_wrong_payload_passphrase_is_asked_again_after_showing_what_to_compare") {
+        return;
+    }
+    let p = Person::init("新宿区", "山田");
+    let (payload, typed) = sealed(&p);
+    let fingerprint = {
+        let label = payload.replace(".age", ".label.json");
+        let l: serde_json::Value = serde_json::from_slice(&fs::read(label).unwrap()).unwrap();
+        l["fingerprint"].as_str().unwrap().to_string()
+    };
+    let dest = p.path("work");
+    let (code, screen) = drive(
+        &p,
+        &[
+            ("Passphrase from the password notice", &another_passphrase()),
+            ("Key passphrase", KEY_PASS),
+            ("Passphrase from the password notice", &typed),
+        ],
+        &["open", &payload, "--dest", dest.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{screen}");
+    let code_at = screen.find(&format!("fingerprint {fingerprint}")).unwrap_or_else(|| panic!("{screen}"));
+    assert!(code_at < screen.find("Passphrase from the password notice").unwrap(), "code first:\n{screen}");
+    assert!(screen.contains("is wrong. Check the password notice and type it again (2 tries left)"), "{screen}");
+    assert_eq!(fs::read_to_string(dest.join("名簿.csv")).unwrap(), "氏名\n山田\n");
+}
+
+#[test]
+fn three_wrong_payload_passphrases_end_with_the_wrong_passphrase_error() {
+    if !have("python3", "three_wrong_payload_passphrases_end_with_the_wrong_passphrase_error") {
+        return;
+    }
+    let p = Person::init("新宿区", "山田");
+    let (payload, _) = sealed(&p);
+    let dest = p.path("work");
+    let (a, b, c) = (another_passphrase(), another_passphrase(), another_passphrase());
+    let (code, screen) = drive(
+        &p,
+        &[
+            ("Passphrase from the password notice", &a),
+            ("Key passphrase", KEY_PASS),
+            ("Passphrase from the password notice", &b),
+            ("Passphrase from the password notice", &c),
+        ],
+        &["open", &payload, "--dest", dest.to_str().unwrap()],
+    );
+    assert_eq!(code, 4, "{screen}");
+    assert!(screen.contains("(1 tries left)"), "{screen}");
+    assert!(screen.contains("Error: The passphrase is wrong for this payload."), "{screen}");
+    assert_eq!(screen.matches("Passphrase from the password notice").count(), 3, "{screen}");
+    assert!(!dest.exists(), "nothing extracted");
+}

@@ -314,7 +314,14 @@ fn open_refuses_a_payload_that_does_not_match_its_label() {
     let sha = s.json["ciphertext_sha256"].as_str().unwrap().to_string();
     assert!(text.contains(&sha));
     let flipped = format!("{}{}", if sha.starts_with('0') { "1" } else { "0" }, &sha[1..]);
-    fs::write(&s.label, text.replace(&sha, &flipped)).unwrap();
+    // The label's fingerprint follows its SHA-256, or the label would contradict itself.
+    let mut digest = [0u8; 32];
+    for (i, b) in digest.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&flipped[2 * i..2 * i + 2], 16).unwrap();
+    }
+    let fingerprint = s.json["fingerprint"].as_str().unwrap();
+    let relabelled = text.replace(&sha, &flipped).replace(fingerprint, &custody_seal::fingerprint(&digest));
+    fs::write(&s.label, relabelled).unwrap();
     let dest = p.path("work");
     let out = open(&p, &s.payload, &dest, &s.notice);
     assert_exit(&out, 7);

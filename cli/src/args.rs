@@ -164,6 +164,10 @@ pub struct SealArgs {
     /// A data category in the payload (氏名, 住所, …); repeat for each.
     #[arg(long = "category", value_name = "TEXT")]
     pub categories: Vec<String>,
+    /// Check everything and show what would be sealed and what the notice would say;
+    /// write nothing and ask for no passphrase.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -69,6 +69,9 @@ pub struct Rendered {
     /// Structured evidence for `--json` (a refused checkpoint: both checkpoints and
     /// the proof); the message carries the same for people.
     pub evidence: Option<serde_json::Value>,
+    /// The raw identifiers behind the message (a field name, a parser's words), for
+    /// `--json` only: people read them in words in the message.
+    pub detail: Option<serde_json::Value>,
 }
 
 impl Rendered {
@@ -78,6 +81,9 @@ impl Rendered {
                 json!({"code": self.code, "exit": self.exit as u8, "message": self.message, "hint": self.hint});
             if let Some(e) = &self.evidence {
                 error["evidence"] = e.clone();
+            }
+            if let Some(d) = &self.detail {
+                error["detail"] = d.clone();
             }
             out.result(&[], json!({"ok": false, "error": error}));
         } else {
@@ -141,7 +147,8 @@ fn label_problem(out: &Output, reason: &custody_seal::LabelProblem) -> String {
         P::UnsupportedFormat { v, format } => out.ta("label-problem-format", &[("v", s(v)), ("format", s(format))]),
         P::NotCanonical => out.t("label-problem-not-canonical"),
         P::NotARegularFile => out.t("hostile-label-not-a-file"),
-        P::FieldNotOneLine { field } => out.ta("label-problem-field", &[("field", s(field))]),
+        P::FieldNotOneLine { field } => out.ta("label-problem-field", &[("field", s(crate::words::field(out, field)))]),
+        P::FingerprintMismatch => out.t("ux-label-problem-fingerprint"),
     }
 }
 
@@ -179,7 +186,14 @@ pub(crate) fn r(out: &Output, code: &'static str, exit: Exit, args: &Args<'_>) -
     let id = format!("err-{code}");
     let hint_id = format!("{id}.hint");
     let hint = out.ta(&hint_id, args);
-    Rendered { code, exit, message: out.ta(&id, args), hint: (hint != hint_id).then_some(hint), evidence: None }
+    Rendered {
+        code,
+        exit,
+        message: out.ta(&id, args),
+        hint: (hint != hint_id).then_some(hint),
+        evidence: None,
+        detail: None,
+    }
 }
 
 pub fn passphrase_problem(out: &Output, e: &PassphraseError) -> String {
@@ -231,7 +245,16 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
         L::NotInitialised { path } => r(out, "not-initialised", Exit::Home, &[("path", p(path))]),
         L::AlreadyInitialised { path } => r(out, "already-initialised", Exit::Home, &[("path", p(path))]),
         L::NoHomeDirectory => r(out, "no-home-directory", Exit::Home, &[]),
-        L::HomeDamaged { path, what } => r(out, "home-damaged", Exit::Home, &[("path", p(path)), ("detail", s(what))]),
+        L::HomeDamaged { path, part, what } => {
+            let mut rendered = r(
+                out,
+                "home-damaged",
+                Exit::Home,
+                &[("path", p(path)), ("detail", s(crate::words::home_damage(out, *part)))],
+            );
+            rendered.detail = Some(json!({"part": part.as_str(), "detail": what}));
+            rendered
+        }
         L::WrongKeyPassphrase => r(out, "wrong-key-passphrase", Exit::Passphrase, &[]),
         L::NoticeOnMedia { notice, media } => {
             r(out, "notice-on-media", Exit::InputRefused, &[("notice", p(notice)), ("media", p(media))])
@@ -279,6 +302,11 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
             r(out, "source-contains-home", Exit::InputRefused, &[("path", p(src)), ("home", p(home))])
         }
         L::NoticeFolderMissing { path } => r(out, "notice-folder-missing", Exit::InputRefused, &[("path", p(path))]),
+        L::NoticeFolderNotWritable { path } => {
+            r(out, "notice-folder-not-writable", Exit::InputRefused, &[("path", p(path))])
+        }
+        L::MediaNotAFolder { path } => r(out, "media-not-a-folder", Exit::Destination, &[("path", p(path))]),
+        L::MediaNotWritable { path } => r(out, "media-not-writable", Exit::Destination, &[("path", p(path))]),
         L::DestOnMedia { dest, why } => {
             let code = match why {
                 custody_lifecycle::DestProblem::PayloadFolder => "dest-in-payload-folder",
@@ -409,7 +437,12 @@ fn render_seal(e: &SealError, out: &Output) -> Rendered {
         SealError::InvalidCategory { category } => {
             r(out, "invalid-category", Exit::InputRefused, &[("category", ext(category))])
         }
-        SealError::InvalidLabelField { field } => r(out, "invalid-field", Exit::InputRefused, &[("field", s(field))]),
+        SealError::InvalidLabelField { field } => {
+            let mut rendered =
+                r(out, "invalid-field", Exit::InputRefused, &[("field", s(crate::words::field(out, field)))]);
+            rendered.detail = Some(json!({"field": field}));
+            rendered
+        }
         SealError::AlreadyExists { path } => r(out, "payload-exists", Exit::Destination, &[("path", p(path))]),
         SealError::SourceInsideMedia { .. } => r(out, "source-inside-media", Exit::InputRefused, &[]),
         SealError::NoRoom { needed, available, .. } => r(
@@ -527,19 +560,9 @@ fn mismatch_id(kind: &MismatchKind) -> &'static str {
     }
 }
 
+/// Sizes on screen: the same formatter (and unit) as the password notice.
 pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
+    custody_l10n::human_size(n)
 }
 
 #[cfg(test)]

@@ -146,7 +146,12 @@ pub fn notice(e: &NoticeError, out: &Output) -> Rendered {
         N::UnsupportedExtension { path } => r(out, "notice-format", Exit::InputRefused, &[("path", p(path))]),
         N::AlreadyExists { path } => r(out, "notice-exists", Exit::InputRefused, &[("path", p(path))]),
         N::Io { path, source } => crate::errors::io(out, path, source),
-        N::InvalidField { field } => r(out, "notice-field", Exit::InputRefused, &[("field", s(field))]),
+        N::InvalidField { field } => {
+            let mut rendered =
+                r(out, "notice-field", Exit::InputRefused, &[("field", s(crate::words::field(out, field)))]);
+            rendered.detail = Some(serde_json::json!({ "field": field }));
+            rendered
+        }
         N::InvalidNoticeId => r(out, "notice-id", Exit::InputRefused, &[]),
         N::TooLarge { limit, .. } => r(out, "notice-too-large", Exit::InputRefused, &[("limit", s(limit))]),
         N::NotANotice => r(out, "notice-not-a-notice", Exit::InputRefused, &[]),
@@ -402,7 +407,7 @@ mod tests {
             L::NotInitialised { path: path() },
             L::AlreadyInitialised { path: path() },
             L::NoHomeDirectory,
-            L::HomeDamaged { path: path(), what: "person.json".into() },
+            L::HomeDamaged { path: path(), part: custody_lifecycle::HomeDamage::Person, what: "expected value".into() },
             L::WrongKeyPassphrase,
             L::NoticeOnMedia { notice: path(), media: path() },
             L::NoticeExists { path: path() },
@@ -423,6 +428,9 @@ mod tests {
             L::KeyPassphraseFileExposed { path: path(), mode: 0o644 },
             L::SourceContainsHome { src: path(), home: path() },
             L::NoticeFolderMissing { path: path() },
+            L::NoticeFolderNotWritable { path: path() },
+            L::MediaNotAFolder { path: path() },
+            L::MediaNotWritable { path: path() },
             L::DestOnMedia { dest: path(), why: custody_lifecycle::DestProblem::PayloadMedium },
             L::LabelUnsigned { label: path(), sig: path() },
             L::LabelMissing { payload: path() },

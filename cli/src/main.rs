@@ -11,6 +11,7 @@ mod output;
 mod parse_error;
 mod progress;
 mod secret;
+mod words;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -9,6 +9,8 @@ use custody_notice::Passphrase;
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
+use custody_lifecycle::{Home, Session};
+
 use crate::errors::CliError;
 use crate::output::Output;
 
@@ -25,8 +27,7 @@ fn read_secret_file(path: &Path) -> Result<SecretString, CliError> {
 /// The key passphrase: `--key-passphrase-file`, else the file named by
 /// CUSTODY_KEY_PASSPHRASE_FILE, else a prompt (twice when `confirm`).
 pub fn key_passphrase(out: &Output, file: Option<&Path>, confirm: bool) -> Result<SecretString, CliError> {
-    let from_env = std::env::var_os(KEY_FILE_VAR).filter(|v| !v.is_empty()).map(PathBuf::from);
-    let pass = if let Some(path) = file.map(Path::to_path_buf).or(from_env) {
+    let pass = if let Some(path) = key_file(file) {
         read_secret_file(&path)?
     } else {
         if !can_prompt() {
@@ -45,6 +46,51 @@ pub fn key_passphrase(out: &Output, file: Option<&Path>, confirm: bool) -> Resul
         return Err(CliError::KeyPassphraseTooShort);
     }
     Ok(pass)
+}
+
+/// How many times a person at a terminal may type a passphrase that turns out wrong.
+pub const TRIES: u32 = 3;
+
+/// Where a secret came from: a prompt may be asked again, a file may not (it would
+/// give the same wrong answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    File,
+    Prompt,
+}
+
+fn key_file(file: Option<&Path>) -> Option<PathBuf> {
+    let from_env = std::env::var_os(KEY_FILE_VAR).filter(|v| !v.is_empty()).map(PathBuf::from);
+    file.map(Path::to_path_buf).or(from_env)
+}
+
+/// Unlocks the home's secret key: from the passphrase file once, or at the terminal
+/// up to [`TRIES`] times, saying after each wrong one how many tries are left.
+pub fn unlock<'h>(out: &Output, home: &'h Home, file: Option<&Path>) -> Result<Session<'h>, CliError> {
+    if let Some(path) = key_file(file) {
+        let pass = read_secret_file(&path)?;
+        return Ok(home.unlock(&pass)?);
+    }
+    if !can_prompt() {
+        return Err(CliError::NoTerminal { what: "key" });
+    }
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let pass = prompt(&out.t("prompt-key-passphrase"))?;
+        match home.unlock(&pass) {
+            Err(custody_lifecycle::Error::WrongKeyPassphrase) if tries < TRIES => {
+                out.err_line(&out.ta("ux-key-passphrase-again", &[("left", (TRIES - tries).into())]));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
+/// As [`payload_passphrase`], also saying where it came from.
+pub fn payload_passphrase_from(out: &Output, file: Option<&Path>) -> Result<(Passphrase, Source), CliError> {
+    let source = if file.is_some() { Source::File } else { Source::Prompt };
+    payload_passphrase(out, file).map(|p| (p, source))
 }
 
 /// The payload passphrase: a file (plain passphrase or the .txt notice), else a

@@ -1,7 +1,8 @@
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use custody_lifecycle::{open_delivery, read_public_key_file, sweep_staging, OpenRequest};
+use custody_lifecycle::{check_open, open_delivery, read_public_key_file, sweep_staging, OpenRequest};
+use custody_seal::OpenError;
 use serde_json::json;
 
 use crate::args::{Cli, OpenArgs};
@@ -24,22 +25,47 @@ pub fn run(cli: &Cli, a: &OpenArgs, out: &Output) -> Result<(), CliError> {
     }
     let home = super::open_home(cli)?;
     let trusted = a.trust.iter().map(|p| read_public_key_file(p)).collect::<Result<Vec<_>, _>>()?;
+    // Every cheap check before any secret: the work folder, the label and its
+    // signature, the payload's type and size, the key file.
+    let preview = check_open(&home, &a.payload, &a.dest, &trusted)?;
+    // What the recipient compares with the notice, shown before the notice's
+    // passphrase is typed: a notice for another payload is caught here.
+    out.say(
+        "ux-open-compare",
+        &[
+            ("id", preview.payload_id.as_deref().map(esc).unwrap_or_else(|| out.t("no-label")).into()),
+            ("fingerprint", preview.fingerprint.clone().unwrap_or_else(|| out.t("no-label")).into()),
+        ],
+    );
     // The payload passphrase first: a typo is caught per group before any slow KDF
     // runs, and before the key passphrase is asked for.
-    let passphrase = secret::payload_passphrase(out, a.passphrase_file.as_deref())?;
-    let key_pass = secret::key_passphrase(out, cli.key_passphrase_file.as_deref(), false)?;
-    let session = home.unlock(&key_pass)?;
-    drop(key_pass);
-    let bar = progress::bytes_bar(out, 0, out.t("open-progress"));
-    let req = OpenRequest {
-        payload: a.payload.clone(),
-        dest: a.dest.clone(),
-        passphrase: &passphrase,
-        trusted: &trusted,
-        cancel: Some(&cancel),
+    let (mut passphrase, source) = secret::payload_passphrase_from(out, a.passphrase_file.as_deref())?;
+    let session = secret::unlock(out, &home, cli.key_passphrase_file.as_deref())?;
+    let mut tries = 1;
+    let report = loop {
+        let bar = progress::bytes_bar(out, 0, out.t("open-progress"));
+        let req = OpenRequest {
+            payload: a.payload.clone(),
+            dest: a.dest.clone(),
+            passphrase: &passphrase,
+            trusted: &trusted,
+            cancel: Some(&cancel),
+        };
+        let report = open_delivery(&session, &req, &progress::follow(&bar));
+        bar.finish_and_clear();
+        match report {
+            // A wrong passphrase is found only by the KDF; at a terminal the person
+            // may type it again, from a file it would be the same wrong one.
+            Err(custody_lifecycle::Error::Open(OpenError::WrongPassphrase))
+                if source == secret::Source::Prompt && tries < secret::TRIES =>
+            {
+                out.err_line(&out.ta("ux-payload-passphrase-again", &[("left", (secret::TRIES - tries).into())]));
+                tries += 1;
+                passphrase = secret::payload_passphrase(out, None)?;
+            }
+            other => break other,
+        }
     };
-    let report = open_delivery(&session, &req, &progress::follow(&bar));
-    bar.finish_and_clear();
     let report = report?;
     let sender = &report.sender;
     let sender_line = if sender.confirmed {
@@ -57,6 +83,7 @@ pub fn run(cli: &Cli, a: &OpenArgs, out: &Output) -> Result<(), CliError> {
         &[
             out.t("open-done"),
             out.fact("label-payload-id", &report.payload_id),
+            out.fact("label-fingerprint", preview.fingerprint.as_deref().unwrap_or("-")),
             out.fact("label-dest", esc(&report.dest.display().to_string())),
             out.fact("label-files", report.file_count),
             out.fact("label-size", human_bytes(report.total_bytes)),
@@ -65,7 +92,7 @@ pub fn run(cli: &Cli, a: &OpenArgs, out: &Output) -> Result<(), CliError> {
             String::new(),
             out.t("open-next"),
         ],
-        json!({"ok": true, "payload_id": report.payload_id, "dest": report.dest, "file_count": report.file_count,
+        json!({"ok": true, "payload_id": report.payload_id, "fingerprint": preview.fingerprint, "dest": report.dest, "file_count": report.file_count,
                "total_bytes": report.total_bytes, "manifest_root": report.manifest_root,
                "label_checked": report.label_checked, "sender_confirmed": sender.confirmed,
                "sender_key": sender.key_id, "sender_issuer": sender.issuer,

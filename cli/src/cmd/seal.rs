@@ -1,10 +1,10 @@
 use custody_l10n::Lang;
-use custody_lifecycle::{seal_delivery, SealRequest};
+use custody_lifecycle::{check_seal, seal_delivery, SealPlan, SealRequest};
 use serde_json::json;
 
 use crate::args::{Cli, SealArgs};
 use crate::errors::{human_bytes, CliError};
-use crate::output::Output;
+use crate::output::{esc, Output};
 use crate::{progress, secret};
 
 pub fn run(cli: &Cli, a: &SealArgs, out: &Output) -> Result<(), CliError> {
@@ -12,9 +12,6 @@ pub fn run(cli: &Cli, a: &SealArgs, out: &Output) -> Result<(), CliError> {
     // otherwise, whatever the locale of the PC printing it.
     let lang: Lang = cli.lang.map(Lang::from).unwrap_or(Lang::Ja);
     let home = super::open_home(cli)?;
-    let pass = secret::key_passphrase(out, cli.key_passphrase_file.as_deref(), false)?;
-    let session = home.unlock(&pass)?;
-    drop(pass);
     let req = SealRequest {
         src: a.src.clone(),
         media_dir: a.to.clone(),
@@ -24,6 +21,14 @@ pub fn run(cli: &Cli, a: &SealArgs, out: &Output) -> Result<(), CliError> {
         categories: a.categories.clone(),
         lang,
     };
+    // Every argument and cheap precondition before the key passphrase: a wrong notice
+    // path must not cost the clerk a typed secret.
+    let plan = check_seal(&home, &req)?;
+    if a.dry_run {
+        dry_run(&plan, out);
+        return Ok(());
+    }
+    let session = secret::unlock(out, &home, cli.key_passphrase_file.as_deref())?;
     // The total is known only after the scan inside seal_delivery; the bar learns it
     // from the first call (length 0 means "not yet known").
     let bar = progress::bytes_bar(out, 0, out.t("seal-progress"));
@@ -51,4 +56,47 @@ pub fn run(cli: &Cli, a: &SealArgs, out: &Output) -> Result<(), CliError> {
                "ledger_seq": report.ledger_seq}),
     );
     Ok(())
+}
+
+/// `seal --dry-run`: what would be sealed, where, and what the notice would say.
+fn dry_run(plan: &SealPlan, out: &Output) {
+    let shown: Vec<String> = plan.first_files.iter().map(|n| esc(n)).collect();
+    let more = plan.file_count.saturating_sub(shown.len() as u64);
+    let mut names = shown.join(", ");
+    if more > 0 {
+        names.push_str(&out.ta("ux-dry-run-more", &[("count", more.into())]));
+    }
+    let or_none = |v: &Option<String>| v.as_deref().map(esc).unwrap_or_else(|| out.t("notice-value-not-given"));
+    let categories = if plan.categories.is_empty() {
+        out.t("notice-value-not-given")
+    } else {
+        plan.categories.iter().map(|c| esc(c)).collect::<Vec<_>>().join(&out.t("notice-value-category-separator"))
+    };
+    let issued = plan.issued.format("%Y-%m-%d").to_string();
+    out.result(
+        &[
+            out.t("ux-dry-run-title"),
+            out.fact("ux-label-source", esc(&plan.src.display().to_string())),
+            out.fact("label-files", plan.file_count),
+            out.fact("ux-label-folders", plan.dir_count),
+            out.fact("label-size", human_bytes(plan.total_bytes)),
+            out.fact("ux-label-names", names),
+            out.fact("ux-label-media", esc(&plan.media_dir.display().to_string())),
+            out.fact("ux-label-payload-bound", human_bytes(plan.payload_size_bound)),
+            out.fact("label-notice", esc(&plan.notice_path.display().to_string())),
+            out.fact("notice-label-issuer-org", esc(&plan.issuer)),
+            out.fact("notice-label-recipient", or_none(&plan.recipient)),
+            out.fact("notice-label-contract", or_none(&plan.contract)),
+            out.fact("notice-label-categories", categories),
+            out.fact("notice-label-issued", &issued),
+            String::new(),
+            out.t("ux-dry-run-next"),
+        ],
+        json!({"ok": true, "dry_run": true, "src": plan.src, "media": plan.media_dir, "notice": plan.notice_path,
+               "file_count": plan.file_count, "dir_count": plan.dir_count, "total_bytes": plan.total_bytes,
+               "payload_size_bound": plan.payload_size_bound, "first_files": plan.first_files,
+               "more_files": more,
+               "issuer": plan.issuer, "recipient": plan.recipient, "contract": plan.contract,
+               "categories": plan.categories, "issued": issued}),
+    );
 }

@@ -74,7 +74,7 @@ impl ScryptParams {
         128u64.checked_mul(u64::from(self.r))?.checked_mul(1u64.checked_shl(self.log_n)?)
     }
 
-    fn check_bounds(&self) -> Result<(), KeyError> {
+    pub(crate) fn check_bounds(&self) -> Result<(), KeyError> {
         let too_much = KeyError::KdfTooExpensive {
             log_n: self.log_n,
             r: self.r,

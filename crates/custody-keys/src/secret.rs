@@ -124,37 +124,17 @@ impl SecretKey {
         Ok(out)
     }
 
+    /// Checks that `text` is an encrypted secret key this version can decrypt, without
+    /// the passphrase: the CLI calls it before it asks for the passphrase, so a damaged
+    /// key file is reported before anyone types a secret for nothing.
+    pub fn check_encrypted_minisign(text: &str) -> Result<(), KeyError> {
+        let (_, _, limits) = parse_encrypted(text)?;
+        kdf::pickparams(limits.opslimit, limits.memlimit).check_bounds()
+    }
+
     /// Read a `.key` file. [`KeyError::WrongPassphrase`] when the checksum fails.
     pub fn from_encrypted_minisign(text: &str, passphrase: &SecretString) -> Result<SecretKey, KeyError> {
-        let body = text::key_body(text, "secret key")?;
-        let raw: Zeroizing<[u8; FILE_LEN]> =
-            Zeroizing::new(text::decode_exact(body, "secret key (158 bytes of base64)")?);
-        if raw[0..2] != ALG_ED {
-            return Err(KeyError::UnsupportedAlgorithm {
-                field: "secret key signature",
-                found: text::alg_name(&raw[0..2]),
-            });
-        }
-        if raw[2..4] == KDF_NONE {
-            return Err(KeyError::NotEncrypted);
-        }
-        if raw[2..4] != KDF_SCRYPT {
-            return Err(KeyError::UnsupportedAlgorithm { field: "secret key KDF", found: text::alg_name(&raw[2..4]) });
-        }
-        if raw[4..6] != CHK_BLAKE2B {
-            return Err(KeyError::UnsupportedAlgorithm {
-                field: "secret key checksum",
-                found: text::alg_name(&raw[4..6]),
-            });
-        }
-        let mut salt = [0u8; 32];
-        salt.copy_from_slice(&raw[6..38]);
-        let le = |r: &[u8]| {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(r);
-            u64::from_le_bytes(b)
-        };
-        let limits = KdfLimits { opslimit: le(&raw[38..46]), memlimit: le(&raw[46..54]) };
+        let (raw, salt, limits) = parse_encrypted(text)?;
         let mut stream = kdf::stream::<SEALED_LEN>();
         kdf::derive(passphrase.expose_secret().as_bytes(), &salt, limits, &mut stream[..])?;
         let mut open = Zeroizing::new([0u8; SEALED_LEN]);
@@ -211,4 +191,36 @@ impl SecretKey {
         }
         .to_text())
     }
+}
+
+type Parsed = (Zeroizing<[u8; FILE_LEN]>, [u8; 32], KdfLimits);
+
+/// The fields of an encrypted `.key` file that need no passphrase.
+fn parse_encrypted(text: &str) -> Result<Parsed, KeyError> {
+    let body = text::key_body(text, "secret key")?;
+    let raw: Zeroizing<[u8; FILE_LEN]> = Zeroizing::new(text::decode_exact(body, "secret key (158 bytes of base64)")?);
+    if raw[0..2] != ALG_ED {
+        return Err(KeyError::UnsupportedAlgorithm {
+            field: "secret key signature",
+            found: text::alg_name(&raw[0..2]),
+        });
+    }
+    if raw[2..4] == KDF_NONE {
+        return Err(KeyError::NotEncrypted);
+    }
+    if raw[2..4] != KDF_SCRYPT {
+        return Err(KeyError::UnsupportedAlgorithm { field: "secret key KDF", found: text::alg_name(&raw[2..4]) });
+    }
+    if raw[4..6] != CHK_BLAKE2B {
+        return Err(KeyError::UnsupportedAlgorithm { field: "secret key checksum", found: text::alg_name(&raw[4..6]) });
+    }
+    let mut salt = [0u8; 32];
+    salt.copy_from_slice(&raw[6..38]);
+    let le = |r: &[u8]| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(r);
+        u64::from_le_bytes(b)
+    };
+    let limits = KdfLimits { opslimit: le(&raw[38..46]), memlimit: le(&raw[46..54]) };
+    Ok((raw, salt, limits))
 }

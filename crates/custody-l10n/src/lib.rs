@@ -17,6 +17,9 @@ use std::borrow::Cow;
 
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 
+mod units;
+pub use units::human_size;
+
 /// The languages ward staff and contractors read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -74,8 +77,8 @@ macro_rules! ftl_files {
 /// One file per component, so that the people working on different commands do not
 /// edit the same file. Every file must exist in both languages with the same ids
 /// (checked by the tests).
-const JA: &[(&str, &str)] = ftl_files!("ja": "common", "cli", "notice", "seal", "open", "keys", "ledger", "wipe", "erasure", "interface", "hostile", "checkpoint", "certificate");
-const EN: &[(&str, &str)] = ftl_files!("en": "common", "cli", "notice", "seal", "open", "keys", "ledger", "wipe", "erasure", "interface", "hostile", "checkpoint", "certificate");
+const JA: &[(&str, &str)] = ftl_files!("ja": "common", "cli", "notice", "seal", "open", "keys", "ledger", "wipe", "erasure", "interface", "hostile", "checkpoint", "certificate", "ux");
+const EN: &[(&str, &str)] = ftl_files!("en": "common", "cli", "notice", "seal", "open", "keys", "ledger", "wipe", "erasure", "interface", "hostile", "checkpoint", "certificate", "ux");
 
 /// Message arguments: `&[("path", "a/b".into()), ("count", 3.into())]`.
 pub type Args<'a> = [(&'a str, FluentValue<'a>)];

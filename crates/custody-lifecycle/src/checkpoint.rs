@@ -20,6 +20,7 @@ use custody_ledger::{Hash, LedgerError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::error::HomeDamage;
 use crate::fsutil::{open_untrusted, read_untrusted, write_atomic};
 use crate::ledger_check::{verify_ledger_reader, LedgerReport};
 use crate::{Error, Home, Session};
@@ -181,10 +182,11 @@ pub fn check_cosign(home: &Home, req: &CosignRequest) -> Result<CosignPlan, Erro
 
     let dir = witness_dir(home, &origin);
     let pinned = match fs::read_to_string(dir.join(PINNED_KEY)) {
-        Ok(t) => Some(
-            PublicKey::from_minisign(&t)
-                .map_err(|e| Error::HomeDamaged { path: dir.join(PINNED_KEY), what: e.to_string() })?,
-        ),
+        Ok(t) => Some(PublicKey::from_minisign(&t).map_err(|e| Error::HomeDamaged {
+            path: dir.join(PINNED_KEY),
+            part: HomeDamage::PinnedKey,
+            what: e.to_string(),
+        })?),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Error::io(dir.join(PINNED_KEY))(e)),
     };
@@ -296,7 +298,7 @@ fn read_stored(dir: &Path, log: &NoteVerifier, me: &CosignerVerifier) -> Result<
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(&path)(e)),
     };
-    let damaged = |what: String| Error::HomeDamaged { path: path.clone(), what };
+    let damaged = |what: String| Error::HomeDamaged { path: path.clone(), part: HomeDamage::KeptCheckpoint, what };
     let s = cosignature::open_checkpoint(&note, std::slice::from_ref(log), std::slice::from_ref(me))
         .map_err(|e| damaged(e.to_string()))?;
     if s.cosigned_by(me).is_none() {

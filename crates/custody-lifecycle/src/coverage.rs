@@ -21,6 +21,7 @@ use custody_seal::Manifest;
 use custody_wipe::{Assurance, ErasureRecord, ItemKind, ItemResult, PlannedItem};
 use serde::{Deserialize, Serialize};
 
+use crate::error::HomeDamage;
 use crate::fsutil::write_atomic;
 use crate::wipe::PayloadRef;
 use crate::{Error, Home};
@@ -171,8 +172,11 @@ pub(crate) fn settle(
 pub(crate) fn load(home: &Home, record_sha256: &str) -> Result<Vec<PayloadCoverage>, Error> {
     let path = coverage_path(home, record_sha256);
     match fs::read(&path) {
-        Ok(b) => serde_json::from_slice(&b)
-            .map_err(|e| Error::HomeDamaged { path: path.clone(), what: format!("coverage: {e}") }),
+        Ok(b) => serde_json::from_slice(&b).map_err(|e| Error::HomeDamaged {
+            path: path.clone(),
+            part: HomeDamage::Coverage,
+            what: format!("coverage: {e}"),
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vec![]),
         Err(e) => Err(Error::io(&path)(e)),
     }

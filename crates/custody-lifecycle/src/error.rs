@@ -10,8 +10,10 @@ pub enum Error {
     AlreadyInitialised { path: PathBuf },
     #[error("no place for the custody home: set CUSTODY_HOME or pass --home")]
     NoHomeDirectory,
+    /// `part` says which file of the home, for people; `what` is the parser's or
+    /// check's own words, for support (`--json` only).
     #[error("the custody home at {path} is damaged: {what}")]
-    HomeDamaged { path: PathBuf, what: String },
+    HomeDamaged { path: PathBuf, part: HomeDamage, what: String },
     #[error("the key passphrase is wrong")]
     WrongKeyPassphrase,
     #[error("the password notice {notice} would be written onto the media {media}")]
@@ -60,6 +62,15 @@ pub enum Error {
     /// The folder the notice is to be written into does not exist.
     #[error("the folder {path} for the password notice does not exist")]
     NoticeFolderMissing { path: PathBuf },
+    /// The notice's folder exists but this user cannot create files in it.
+    #[error("the folder {path} for the password notice cannot be written")]
+    NoticeFolderNotWritable { path: PathBuf },
+    /// `seal --to` names something that is not an existing folder.
+    #[error("the media folder {path} does not exist or is not a folder")]
+    MediaNotAFolder { path: PathBuf },
+    /// `seal --to` names a folder this user cannot create files in.
+    #[error("the media folder {path} cannot be written")]
+    MediaNotWritable { path: PathBuf },
     /// `open --dest` would write plaintext onto removable media, the medium holding the
     /// payload, or the payload's own folder.
     #[error("{dest} is on the media ({why})")]
@@ -102,6 +113,43 @@ pub enum Error {
     CertificateExists { path: PathBuf },
     #[error("{path} could not be read: {reason}")]
     VerifyInputUnreadable { path: PathBuf, reason: Unreadable },
+}
+
+/// Which part of the custody home is damaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HomeDamage {
+    /// `person.json` cannot be read or written.
+    Person,
+    /// `identity.key` and `identity.pub` are different keys.
+    KeyPair,
+    /// `folder.key` is not a key.
+    FolderKey,
+    /// A coverage file (what an open delivered, for the certificate) is not valid.
+    Coverage,
+    /// A payload reference kept for an erasure is not valid.
+    PayloadReference,
+    /// The record or payload list of an interrupted erasure is not valid.
+    InterruptedErasure,
+    /// The key pinned for a contractor's ledger is not a public key.
+    PinnedKey,
+    /// The checkpoint kept for a contractor's ledger does not verify.
+    KeptCheckpoint,
+}
+
+impl HomeDamage {
+    /// A stable kebab-case name (`--json`, message ids).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HomeDamage::Person => "person",
+            HomeDamage::KeyPair => "key-pair",
+            HomeDamage::FolderKey => "folder-key",
+            HomeDamage::Coverage => "coverage",
+            HomeDamage::PayloadReference => "payload-reference",
+            HomeDamage::InterruptedErasure => "interrupted-erasure",
+            HomeDamage::PinnedKey => "pinned-key",
+            HomeDamage::KeptCheckpoint => "kept-checkpoint",
+        }
+    }
 }
 
 /// Why `open --dest` is refused.

@@ -21,6 +21,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::error::HomeDamage;
 use crate::fsutil::{sync_dir, write_atomic};
 use crate::{now, Error, TOOL};
 
@@ -153,8 +154,11 @@ impl Home {
         ledger.append_event(&Event::Init(init), &secret, now())?;
 
         let file = PersonFile { v: 1, person: person.clone(), key_id: public.key_id(), created: now().to_rfc3339() };
-        let bytes = serde_json::to_vec_pretty(&file)
-            .map_err(|e| Error::HomeDamaged { path: root.into(), what: e.to_string() })?;
+        let bytes = serde_json::to_vec_pretty(&file).map_err(|e| Error::HomeDamaged {
+            path: root.into(),
+            part: HomeDamage::Person,
+            what: e.to_string(),
+        })?;
         write_atomic(&root.join(PERSON), &bytes, 0o644, true)?;
         sync_dir(root).map_err(Error::io(root))?;
         Ok(Home { root: root.to_path_buf(), person: person.clone(), public })
@@ -170,7 +174,7 @@ impl Home {
             }
             Err(e) => return Err(Error::Io { path: person_path, source: e }),
         };
-        let damaged = |what: String| Error::HomeDamaged { path: root.to_path_buf(), what };
+        let damaged = |what: String| Error::HomeDamaged { path: root.to_path_buf(), part: HomeDamage::Person, what };
         let file: PersonFile = serde_json::from_slice(&bytes).map_err(|e| damaged(format!("{PERSON}: {e}")))?;
         let pub_path = root.join(PUBLIC);
         let text = fs::read_to_string(&pub_path).map_err(Error::io(&pub_path))?;
@@ -212,8 +216,11 @@ impl Home {
         let canonical = folder.canonicalize().map_err(Error::io(folder))?;
         let meta = fs::metadata(&canonical).map_err(Error::io(&canonical))?;
         let key = zeroize::Zeroizing::new(self.folder_key()?);
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_slice())
-            .map_err(|_| Error::HomeDamaged { path: self.root.join(FOLDER_KEY), what: "bad key length".into() })?;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_slice()).map_err(|_| Error::HomeDamaged {
+            path: self.root.join(FOLDER_KEY),
+            part: HomeDamage::FolderKey,
+            what: "bad key length".into(),
+        })?;
         mac.update(b"custody-folder/v1\0");
         mac.update(canonical.as_os_str().as_encoded_bytes());
         mac.update(&[0]);
@@ -225,7 +232,11 @@ impl Home {
     /// The folder key, made on first use (homes made before it existed get one then).
     fn folder_key(&self) -> Result<[u8; 32], Error> {
         let path = self.root.join(FOLDER_KEY);
-        let damaged = || Error::HomeDamaged { path: path.clone(), what: "the folder key is not 64 hex digits".into() };
+        let damaged = || Error::HomeDamaged {
+            path: path.clone(),
+            part: HomeDamage::FolderKey,
+            what: "the folder key is not 64 hex digits".into(),
+        };
         let read = |path: &Path| -> Result<Option<[u8; 32]>, Error> {
             match fs::read_to_string(path) {
                 Ok(text) => {
@@ -265,6 +276,15 @@ impl Home {
     }
 
     /// Decrypts the secret key: every step that records something needs it.
+    /// Checks that the secret key file is there and readable as an encrypted key,
+    /// without its passphrase: run before the passphrase is asked for.
+    pub fn check_key_file(&self) -> Result<(), Error> {
+        let path = self.root.join(SECRET);
+        let file = crate::inputs::read_bounded(&path, crate::inputs::MAX_KEY_FILE)?;
+        let text = zeroize::Zeroizing::new(String::from_utf8_lossy(&file.bytes).into_owned());
+        Ok(SecretKey::check_encrypted_minisign(&text)?)
+    }
+
     pub fn unlock(&self, key_passphrase: &SecretString) -> Result<Session<'_>, Error> {
         let secret = decrypt_secret(&self.root, self.key_id(), key_passphrase)?;
         Ok(Session { home: self, secret })
@@ -309,6 +329,7 @@ fn decrypt_secret(root: &Path, key_id: KeyId, key_passphrase: &SecretString) -> 
     if secret.key_id() != key_id {
         return Err(Error::HomeDamaged {
             path: root.to_path_buf(),
+            part: HomeDamage::KeyPair,
             what: format!("{SECRET} is key {}, {PUBLIC} is {}", secret.key_id(), key_id),
         });
     }

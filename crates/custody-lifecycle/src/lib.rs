@@ -31,6 +31,7 @@ mod machine;
 mod media;
 mod open;
 mod opened;
+mod precheck;
 mod repair;
 mod seal;
 mod verify_cert;
@@ -42,7 +43,7 @@ pub use checkpoint::{
     witness_name, witness_verifier, CheckpointReport, CosignPlan, CosignReport, CosignRequest, Inconsistency,
     ProveReport,
 };
-pub use error::{DestProblem, Error, Unreadable};
+pub use error::{DestProblem, Error, HomeDamage, Unreadable};
 pub use home::{Home, PendingUnlock, Person, Role, Session, UnlockWatch};
 pub use inputs::{
     read_key_passphrase_file, read_public_key_file, MAX_KEY_FILE, MAX_KEY_PASSPHRASE_FILE, MAX_PASSPHRASE_FILE,
@@ -53,6 +54,7 @@ pub use open::{
     label_signature_path, open_delivery, read_passphrase_file, sweep_staging, OpenReport, OpenRequest, Sender,
 };
 pub use opened::payload_opened_in;
+pub use precheck::{check_open, check_seal, OpenPreview, SealPlan, PLAN_NAMES};
 pub use repair::{repair_ledger, LedgerRepair};
 pub use seal::{seal_delivery, SealReport, SealRequest};
 pub use verify_cert::{verify_certificate, VerifyReport, VerifyRequest};

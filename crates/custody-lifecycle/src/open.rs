@@ -81,13 +81,9 @@ pub fn open_delivery(
     req: &OpenRequest<'_>,
     progress: &dyn Fn(u64, u64),
 ) -> Result<OpenReport, Error> {
-    check_dest_place(&req.dest, &req.payload)?;
-    let label_path = Label::path_beside(&req.payload);
-    let label = match fs::symlink_metadata(&label_path) {
-        Ok(_) => Some(Label::read_bytes(&label_path)?),
-        Err(_) => None,
-    };
-    let sender = check_sender(&req.payload, &label_path, label.as_ref(), req.trusted)?;
+    let preview = crate::precheck::check_open(session.home(), &req.payload, &req.dest, req.trusted)?;
+    let sender = preview.sender;
+    let label = preview.label;
     let label = label.map(|(l, _)| l);
     let dest_existed = req.dest.exists();
     let total = label.as_ref().map(|l| l.total_bytes).unwrap_or(0);
@@ -152,7 +148,7 @@ pub fn open_delivery(
 /// Plaintext must not land where it travels: not in the payload's own folder, not on
 /// the medium that holds the payload (when that looks like a stick: removable, FAT or
 /// NTFS, or mounted under /media), not on any removable device.
-fn check_dest_place(dest: &Path, payload: &Path) -> Result<(), Error> {
+pub(crate) fn check_dest_place(dest: &Path, payload: &Path) -> Result<(), Error> {
     let refuse = |why| Err(Error::DestOnMedia { dest: dest.to_path_buf(), why });
     let payload_dir = parent_dir(payload);
     if is_within(dest, &payload_dir) {
@@ -185,7 +181,7 @@ fn nearest_existing(path: &Path) -> PathBuf {
 
 /// With trusted keys: the label must exist, carry a signature beside it by one of
 /// them, and name that key as `sealed_by`. Without: the sender is unconfirmed.
-fn check_sender(
+pub(crate) fn check_sender(
     payload: &Path,
     label_path: &Path,
     label: Option<&(Label, Vec<u8>)>,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use custody_l10n::Lang;
 use custody_ledger::events::{self, Event};
 use custody_ledger::Hash;
-use custody_notice::{Notice, NoticeFormat, NoticeId, Passphrase};
+use custody_notice::{Notice, NoticeId, Passphrase};
 use custody_seal::{LabelInfo, ManifestMeta, PayloadId};
 use serde::Serialize;
 
@@ -49,23 +49,16 @@ pub struct SealReport {
     pub ledger_seq: u64,
 }
 
-/// Checks everything that can be checked before a byte is written: the notice's
-/// place and format, then every offender in the source tree.
+/// Checks everything that can be checked before a byte is written
+/// ([`crate::check_seal`], which a caller also runs before asking for the key passphrase).
 /// `progress(done, total)` receives the file bytes sealed so far and the total.
 pub fn seal_delivery(
     session: &Session<'_>,
     req: &SealRequest,
     progress: &dyn Fn(u64, u64),
 ) -> Result<SealReport, Error> {
-    NoticeFormat::from_path(&req.notice_path).ok_or_else(|| Error::NoticeFormat { path: req.notice_path.clone() })?;
-    let notice_dir = parent_dir(&req.notice_path);
-    if !notice_dir.is_dir() {
-        return Err(Error::NoticeFolderMissing { path: notice_dir });
-    }
-    check_notice_place(&req.notice_path, &req.media_dir)?;
-    check_source_outside_home(&req.src, session.home().root())?;
-    let tree = custody_seal::scan(&req.src)?;
-
+    let plan = crate::precheck::check_seal(session.home(), req)?;
+    let tree = plan.tree;
     let created = now();
     let meta = ManifestMeta {
         payload_id: PayloadId::generate(created.date_naive())
@@ -189,7 +182,7 @@ fn sign_label(session: &Session<'_>, label: &custody_seal::Label, sig_path: &Pat
 /// Sealing the custody home would put the secret key and the ledger into the delivery.
 /// Compared by device and inode along the home's ancestors, so a symlinked or
 /// bind-mounted alias of the source is caught as well as a plain path.
-fn check_source_outside_home(src: &Path, home: &Path) -> Result<(), Error> {
+pub(crate) fn check_source_outside_home(src: &Path, home: &Path) -> Result<(), Error> {
     let refuse = || Error::SourceContainsHome { src: src.to_path_buf(), home: home.to_path_buf() };
     if is_within(home, src) {
         return Err(refuse());
@@ -210,7 +203,7 @@ fn check_source_outside_home(src: &Path, home: &Path) -> Result<(), Error> {
 /// not be written onto the media: not inside the media directory, and not anywhere
 /// on the medium when the media directory lives on a filesystem of its own (a USB
 /// stick mounted at /media/usb, with `--to /media/usb/delivery`).
-fn check_notice_place(notice: &Path, media: &Path) -> Result<(), Error> {
+pub(crate) fn check_notice_place(notice: &Path, media: &Path) -> Result<(), Error> {
     let refuse = || Error::NoticeOnMedia { notice: notice.to_path_buf(), media: media.to_path_buf() };
     if notice.symlink_metadata().is_ok() {
         return Err(Error::NoticeExists { path: notice.to_path_buf() });

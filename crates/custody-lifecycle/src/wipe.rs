@@ -23,6 +23,7 @@ use custody_wipe::{
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::error::HomeDamage;
 use crate::fsutil::{write_atomic, write_atomic_noreplace};
 use crate::home::{PendingUnlock, UnlockWatch};
 use crate::{Error, Home, Session};
@@ -48,6 +49,7 @@ impl PayloadRef {
     fn to_event(&self) -> Result<events::PayloadRef, Error> {
         let manifest_root = self.manifest_root.parse().map_err(|_| Error::HomeDamaged {
             path: PathBuf::from(&self.payload_id),
+            part: HomeDamage::PayloadReference,
             what: format!("the manifest root of payload {} is not a SHA-256 value", self.payload_id),
         })?;
         Ok(events::PayloadRef { payload_id: self.payload_id.clone(), manifest_root })
@@ -319,7 +321,7 @@ fn pending_record(journal: &Path) -> Result<Option<(ErasureRecord, Vec<u8>)>, Er
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(&path)(e)),
     };
-    let damaged = |what: String| Error::HomeDamaged { path: path.clone(), what };
+    let damaged = |what: String| Error::HomeDamaged { path: path.clone(), part: HomeDamage::InterruptedErasure, what };
     let mut record = ErasureRecord::from_json(&bytes).map_err(|e| damaged(e.to_string()))?;
     if let Ok(text) = std::fs::read_to_string(pending_key_path(journal)) {
         let mut key = [0u8; 32];
@@ -631,6 +633,7 @@ fn remembered_payloads(journal: Option<&Path>) -> Result<Vec<PayloadRef>, Error>
     match std::fs::read(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::HomeDamaged {
             path: path.clone(),
+            part: HomeDamage::InterruptedErasure,
             what: format!("the payload list of an interrupted erasure is not valid: {e}"),
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vec![]),

@@ -50,6 +50,11 @@ pub struct Label {
     pub ciphertext_size: u64,
     /// Number of files inside.
     pub file_count: u64,
+    /// What a person compares with the password notice ([`fingerprint`] of
+    /// `ciphertext_sha256`). Labels written before it existed lack it: readers then
+    /// compute it, and a label that carries it must carry the right one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
     /// Number of directories inside.
     pub dir_count: u64,
     /// Sum of file sizes inside.
@@ -91,6 +96,9 @@ pub enum LabelProblem {
     NotCanonical,
     #[error("{field}: not one line of text")]
     FieldNotOneLine { field: &'static str },
+    /// The `fingerprint` field is not the one `ciphertext_sha256` gives.
+    #[error("the fingerprint does not match ciphertext_sha256")]
+    FingerprintMismatch,
 }
 
 impl Label {
@@ -104,6 +112,7 @@ impl Label {
             ciphertext_sha256: outcome.ciphertext_sha256,
             ciphertext_size: outcome.ciphertext_len,
             file_count: outcome.file_count,
+            fingerprint: Some(fingerprint(&outcome.ciphertext_sha256)),
             dir_count: m.dirs.len() as u64,
             total_bytes: outcome.total_bytes,
             manifest_root: outcome.manifest_root,
@@ -138,6 +147,9 @@ impl Label {
         if label.to_bytes() != bytes {
             return Err(LabelProblem::NotCanonical);
         }
+        if label.fingerprint.as_ref().is_some_and(|f| *f != fingerprint(&label.ciphertext_sha256)) {
+            return Err(LabelProblem::FingerprintMismatch);
+        }
         for (field, value) in label.text_fields() {
             check_text(value).map_err(|_| LabelProblem::FieldNotOneLine { field })?;
         }
@@ -165,6 +177,7 @@ impl Label {
 
     /// What a person compares between the notice and the label: the first 80 bits of the
     /// ciphertext SHA-256 as 16 Crockford base32 symbols, `XXXX-XXXX-XXXX-XXXX`.
+    /// Computed, so an old label without the field gives it too.
     pub fn fingerprint(&self) -> String {
         fingerprint(&self.ciphertext_sha256)
     }
@@ -237,6 +250,49 @@ mod tests {
         // SHA-256("") = e3b0c442...; expected value computed independently with Python.
         let d: [u8; 32] = hex32::parse("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").unwrap();
         assert_eq!(fingerprint(&d), "WERC-8GMR-ZGE1-96QV");
+    }
+
+    fn sample() -> Label {
+        Label {
+            v: 1,
+            format: LABEL_FORMAT.into(),
+            payload_id: "20261124-0123ABCD".parse().unwrap(),
+            ciphertext_sha256: [7; 32],
+            ciphertext_size: 100,
+            file_count: 1,
+            fingerprint: Some(fingerprint(&[7; 32])),
+            dir_count: 0,
+            total_bytes: 10,
+            manifest_root: [9; 32],
+            categories: vec!["氏名".into()],
+            created: chrono::DateTime::parse_from_rfc3339("2026-11-24T09:30:00+09:00").unwrap(),
+            issuer: "新宿区".into(),
+            recipient: None,
+            contract: None,
+            notice_id: "N-20261124-01".into(),
+            sealed_by: "RWQ4M2ZK".into(),
+        }
+    }
+
+    #[test]
+    fn fingerprint_field_is_signed_bytes_and_checked() {
+        let l = sample();
+        let bytes = l.to_bytes();
+        assert!(String::from_utf8_lossy(&bytes).contains(&format!("\"fingerprint\":\"{}\"", fingerprint(&[7; 32]))));
+        assert_eq!(Label::parse(&bytes).unwrap(), l);
+        let mut wrong = l.clone();
+        wrong.fingerprint = Some(fingerprint(&[8; 32]));
+        assert_eq!(Label::parse(&wrong.to_bytes()), Err(LabelProblem::FingerprintMismatch));
+    }
+
+    #[test]
+    fn label_without_fingerprint_still_reads_and_computes_it() {
+        let mut old = sample();
+        old.fingerprint = None;
+        let bytes = old.to_bytes();
+        assert!(!String::from_utf8_lossy(&bytes).contains("fingerprint"));
+        let parsed = Label::parse(&bytes).unwrap();
+        assert_eq!(parsed.fingerprint(), fingerprint(&[7; 32]));
     }
 
     #[test]

@@ -57,10 +57,11 @@ pub use error::{MismatchKind, Offender, OffenderReason, OpenError, SealError, Un
 pub use id::{InvalidPayloadId, PayloadId};
 pub use label::{fingerprint, Label, LabelInfo, LabelProblem, LABEL_FORMAT, MAX_LABEL_BYTES};
 pub use manifest::{Manifest, ManifestFile, MAX_MANIFEST_BYTES};
-pub use media::{estimate_payload_size, seal_to_media, Sealed};
+pub use media::{check_before_seal, estimate_payload_size, seal_to_media, Sealed};
 pub use names::{check_rel_path, PathProblem, MANIFEST_NAME};
 pub use open::{
-    decrypt_to, open, open_cancellable, sweep_stale_staging, Opened, MAX_HEADER_BYTES, MAX_WORK_FACTOR, STAGING_PREFIX,
+    check_before_open, decrypt_to, open, open_cancellable, sweep_stale_staging, Opened, MAX_HEADER_BYTES,
+    MAX_WORK_FACTOR, STAGING_PREFIX,
 };
 pub use scan::{scan, EntryKind, SourceEntry, SourceTree};
 pub use seal::{seal, ManifestMeta, SealOutcome, SCRYPT_WORK_FACTOR};

@@ -149,6 +149,19 @@ pub fn estimate_payload_size(tree: &SourceTree, meta: &ManifestMeta) -> u64 {
     tar + chunks * 16 + AGE_HEADER_BOUND
 }
 
+/// What [`seal_to_media`] checks before it writes a byte (label fields, categories,
+/// overlap, room, FAT limit), for a caller that must fail before it asks for a secret.
+pub fn check_before_seal(
+    tree: &SourceTree,
+    meta: &ManifestMeta,
+    info: &LabelInfo,
+    media_dir: &Path,
+) -> Result<(), SealError> {
+    label::check_info(info)?;
+    crate::seal::check_categories(meta)?;
+    preflight(tree, meta, media_dir)
+}
+
 fn preflight(tree: &SourceTree, meta: &ManifestMeta, media_dir: &Path) -> Result<(), SealError> {
     let src = fs::canonicalize(tree.root()).map_err(SealError::io(tree.root()))?;
     let media = fs::canonicalize(media_dir).map_err(SealError::io(media_dir))?;

@@ -72,17 +72,7 @@ pub fn open_cancellable(
     progress: &dyn Fn(u64),
     cancel: &AtomicBool,
 ) -> Result<Opened, OpenError> {
-    check_dest(dest)?;
-    let mut file = open_payload(payload)?;
-    if let Some(l) = label {
-        // The size is cheap to check before any work; the hash is taken as the payload
-        // streams through decryption, so it is read once, not twice.
-        if file.metadata().map_err(OpenError::io(payload))?.len() != l.ciphertext_size {
-            return Err(OpenError::LabelMismatch { field: "ciphertext_size" });
-        }
-    }
-    check_magic(&mut file, payload)?;
-    check_header(&mut file, payload)?;
+    let file = checked_payload(payload, dest, label)?;
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -167,6 +157,29 @@ pub fn open_cancellable(
         manifest_root,
         dest: dest.to_path_buf(),
     })
+}
+
+/// What [`open`] checks before it asks age for anything: the destination is free, the
+/// payload is a regular age file with one scrypt stanza within the header bound, and
+/// its size is the label's. A caller runs it before asking for the passphrase.
+pub fn check_before_open(payload: &Path, dest: &Path, label: Option<&Label>) -> Result<(), OpenError> {
+    checked_payload(payload, dest, label).map(drop)
+}
+
+/// The checks of [`check_before_open`], returning the payload opened and rewound.
+fn checked_payload(payload: &Path, dest: &Path, label: Option<&Label>) -> Result<File, OpenError> {
+    check_dest(dest)?;
+    let mut file = open_payload(payload)?;
+    if let Some(l) = label {
+        // The size is cheap to check before any work; the hash is taken as the payload
+        // streams through decryption, so it is read once, not twice.
+        if file.metadata().map_err(OpenError::io(payload))?.len() != l.ciphertext_size {
+            return Err(OpenError::LabelMismatch { field: "ciphertext_size" });
+        }
+    }
+    check_magic(&mut file, payload)?;
+    check_header(&mut file, payload)?;
+    Ok(file)
 }
 
 /// Decrypts only the age layer of `payload` into `out` and returns the plaintext length,

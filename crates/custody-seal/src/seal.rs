@@ -105,7 +105,7 @@ pub(crate) fn seal_file(
 }
 
 /// Checked before the slow key derivation, so a bad category fails at once.
-fn check_categories(meta: &ManifestMeta) -> Result<(), SealError> {
+pub(crate) fn check_categories(meta: &ManifestMeta) -> Result<(), SealError> {
     for c in &meta.categories {
         manifest::check_category(c).map_err(|_| SealError::InvalidCategory { category: c.clone() })?;
     }

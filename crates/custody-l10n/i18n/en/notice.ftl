@@ -37,7 +37,7 @@ notice-value-size = { $bytes } bytes ({ $human })
 notice-value-category-separator = {", "}
 notice-note-prefix = Note:
 
-notice-fingerprint-hint = Before opening, check that this fingerprint matches the one on the label of the media.
+notice-fingerprint-hint = Before opening, check that this fingerprint matches the one on the media's label, which custody open shows before it asks for the passphrase.
 notice-typed-hint = The sixth character of each group is a check character that catches typing mistakes. Type it too.
 notice-symbol-note = The letters O, I and L are never used: 0 is zero and 1 is one. Upper or lower case, hyphens and spaces do not matter.
 notice-canonical-hint = To open with the stock age tool (age -d), type this form, without check characters, exactly as shown.

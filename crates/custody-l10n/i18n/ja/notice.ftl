@@ -37,7 +37,7 @@ notice-value-size = { $bytes } バイト（{ $human }）
 notice-value-category-separator = 、
 notice-note-prefix = ※
 
-notice-fingerprint-hint = 開く前に、媒体のラベルに記載された照合コードと一致することを確認してください。
+notice-fingerprint-hint = 開く前に、媒体のラベルに記載され、「custody open」がパスワードを尋ねる前に表示する照合コードと一致することを確認してください。
 notice-typed-hint = 各グループの6文字目は入力誤りを見つけるための確認文字です。確認文字も含めて入力してください。
 notice-symbol-note = O（オー）・I（アイ）・L（エル）は使われていません。0 はゼロ、1 はイチです。大文字・小文字、ハイフン、空白は区別しません。
 notice-canonical-hint = 標準の age コマンド（age -d）で開く場合は、確認文字を除いたこの形式をそのまま入力してください。

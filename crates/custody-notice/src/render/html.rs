@@ -13,11 +13,14 @@ use super::text::{FORMAT_TAG, RULES};
 use super::{Doc, Facts};
 use crate::passphrase::Passphrase;
 
+// Sized so that the longest fields a notice takes in practice (a 60-character
+// recipient, a 50-character contract name, 15 data categories) still leave the
+// handoff record on the first page: tests/documents.rs prints that case.
 const STYLE: &str = r#"
-@page { size: A4; margin: 12mm 14mm; }
+@page { size: A4; margin: 10mm 13mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0; color: #000; background: #fff; font-size: 10pt; line-height: 1.45;
+body { margin: 0; color: #000; background: #fff; font-size: 9.5pt; line-height: 1.35;
   font-family: "Noto Sans CJK JP", "Noto Sans JP", "BIZ UDPGothic", "Yu Gothic", YuGothic,
     "Hiragino Kaku Gothic ProN", "Hiragino Sans", Meiryo, sans-serif; }
 @media screen { body { background: #e8e8e8; }
@@ -27,19 +30,19 @@ body { margin: 0; color: #000; background: #fff; font-size: 10pt; line-height: 1
 header { display: flex; justify-content: space-between; align-items: flex-start; }
 .mark { border: 2px solid #000; padding: 1mm 3mm; font-weight: bold; font-size: 10pt; }
 .meta { text-align: right; font-size: 10pt; }
-h1 { text-align: center; font-size: 19pt; letter-spacing: 0.04em; margin: 2mm 0 2mm; }
+h1 { text-align: center; font-size: 18pt; letter-spacing: 0.04em; margin: 1mm 0 1.5mm; }
 html[lang="ja"] h1 { letter-spacing: 0.3em; }
 h2 { font-size: 11pt; margin: 0 0 1.5mm; border-left: 4px solid #000; padding-left: 2mm; }
 p { margin: 0 0 1mm; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; }
-.facts th, .facts td { border: 1px solid #555; padding: 0.5mm 2.5mm; text-align: left; vertical-align: top; }
+.facts th, .facts td { border: 1px solid #555; padding: 0.3mm 2mm; font-size: 9pt; text-align: left; vertical-align: top; }
 .facts th { background: #f0f0f0; font-weight: normal; }
 .facts col.l { width: 30mm; }
 .fp { font-size: 12pt; font-weight: bold; letter-spacing: 0.05em; }
-.hint { font-size: 8.5pt; }
-section { margin-top: 3mm; break-inside: avoid; page-break-inside: avoid; }
+.hint { font-size: 8pt; line-height: 1.3; }
+section { margin-top: 2.2mm; break-inside: avoid; page-break-inside: avoid; }
 section.rules { break-inside: auto; page-break-inside: auto; }
-.pass { border: 2px solid #000; padding: 2mm 4mm; }
+.pass { border: 2px solid #000; padding: 1.5mm 4mm; }
 .groups { display: flex; justify-content: center; align-items: flex-start; gap: 1.5mm; margin: 1.5mm 0 1.5mm; }
 .group { text-align: center; }
 .sym { display: block; border: 1.5px solid #000; padding: 0.5mm 1.5mm 0.5mm 2mm; font-size: 22pt; font-weight: bold;
@@ -49,12 +52,12 @@ section.rules { break-inside: auto; page-break-inside: auto; }
 .dash { font-size: 18pt; line-height: 1.9; color: #666; }
 .canon { margin-top: 1.5mm; padding-top: 1.5mm; border-top: 1px dashed #666; }
 .canon .mono { font-size: 13pt; font-weight: bold; letter-spacing: 0.08em; white-space: nowrap; }
-ol { margin: 0; padding-left: 6mm; }
-li { margin-bottom: 0.3mm; }
-.sign th, .sign td { border: 1px solid #000; padding: 0.8mm 2.5mm; text-align: left; vertical-align: top; }
+ol { margin: 0; padding-left: 6mm; font-size: 9pt; line-height: 1.3; }
+li { margin-bottom: 0; }
+.sign th, .sign td { border: 1px solid #000; padding: 0.5mm 2.5mm; text-align: left; vertical-align: top; }
 .sign thead th { text-align: center; background: #f0f0f0; width: 50%; }
-.sign .row { height: 7.5mm; }
-.sign .seal { height: 20mm; }
+.sign .row { height: 6.5mm; }
+.sign .seal { height: 14mm; }
 .k { font-size: 8.5pt; color: #333; display: block; }
 footer { margin-top: 2mm; font-size: 8pt; color: #444; display: flex; justify-content: space-between; }
 "#;

@@ -8,7 +8,7 @@ mod html;
 mod text;
 
 use chrono::NaiveDate;
-use custody_l10n::{Lang, Localizer};
+use custody_l10n::{human_size, Lang, Localizer};
 use zeroize::Zeroizing;
 
 use crate::era::{era_year_en, gregorian_ja, japanese_date};
@@ -166,22 +166,6 @@ fn group_digits(n: u64) -> String {
     out
 }
 
-/// Decimal units, one decimal place: what a file manager shows a clerk.
-fn human_size(n: u64) -> String {
-    const UNITS: [&str; 6] = ["kB", "MB", "GB", "TB", "PB", "EB"];
-    if n < 1000 {
-        return format!("{n} B");
-    }
-    // f64 is exact enough for one decimal place of a display value.
-    let mut v = n as f64 / 1000.0;
-    let mut unit = 0;
-    while v >= 999.95 && unit + 1 < UNITS.len() {
-        v /= 1000.0;
-        unit += 1;
-    }
-    format!("{v:.1} {}", UNITS[unit])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,11 +177,6 @@ mod tests {
         assert_eq!(group_digits(1000), "1,000");
         assert_eq!(group_digits(1234567), "1,234,567");
         assert_eq!(group_digits(u64::MAX), "18,446,744,073,709,551,615");
-        assert_eq!(human_size(999), "999 B");
-        assert_eq!(human_size(1000), "1.0 kB");
-        assert_eq!(human_size(1_234_567), "1.2 MB");
-        assert_eq!(human_size(999_999), "1.0 MB");
-        assert_eq!(human_size(u64::MAX), "18.4 EB");
     }
 
     #[test]
