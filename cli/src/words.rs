@@ -30,9 +30,6 @@ pub(crate) fn home_damage(out: &Output, part: HomeDamage) -> String {
 
 /// The steps an erasure reports in `Problem::Io` (crates/custody-wipe): each in the
 /// user's language. A step this list does not know yet gets a general word.
-// The `problem-io` line of cmd/wipe.rs is to pass its step through here; that file is
-// being reworked on another branch, so the call is made when the two are merged.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn wipe_step(out: &Output, step: &str) -> String {
     let id = match step {
         "open" => "ux-step-open",
@@ -116,6 +113,7 @@ mod tests {
             HomeDamage::InterruptedErasure,
             HomeDamage::PinnedKey,
             HomeDamage::KeptCheckpoint,
+            HomeDamage::CertificateChain,
         ] {
             let said = home_damage(&ja, part);
             assert!(!said.starts_with("ux-") && !ascii_words(&said), "{part:?}: {said}");

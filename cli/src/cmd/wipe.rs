@@ -332,9 +332,8 @@ fn problem_text(out: &Output, p: Option<&custody_wipe::Problem>) -> String {
             out.ta("problem-grew", &[("planned", (*planned).into()), ("now", (*now).into())])
         }
         Some(P::ReplacedBetweenRuns) => out.t("problem-replaced"),
-        Some(P::Io { step, error }) => {
-            out.ta("problem-io", &[("step", step.clone().into()), ("detail", error.clone().into())])
-        }
+        Some(P::Io { step, error }) => out
+            .ta("problem-io", &[("step", crate::words::wipe_step(out, step).into()), ("detail", error.clone().into())]),
     }
 }
 

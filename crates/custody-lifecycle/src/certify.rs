@@ -427,8 +427,11 @@ fn certified_event(cert: &Certificate, sha256: &str, at: &Path) -> Result<Event,
 
 /// A SHA-256 in hex from a certificate this release built or parsed strictly.
 fn parse_hash(hex: &str, at: &Path) -> Result<Hash, Error> {
-    hex.parse()
-        .map_err(|_| Error::HomeDamaged { path: at.to_path_buf(), what: format!("{hex:?} is not a SHA-256 value") })
+    hex.parse().map_err(|_| Error::HomeDamaged {
+        path: at.to_path_buf(),
+        part: crate::HomeDamage::CertificateChain,
+        what: format!("{hex:?} is not a SHA-256 value"),
+    })
 }
 
 pub fn countersign(session: &Session<'_>, cert_path: &Path) -> Result<CountersignReport, Error> {

@@ -134,6 +134,8 @@ pub enum HomeDamage {
     PinnedKey,
     /// The checkpoint kept for a contractor's ledger does not verify.
     KeptCheckpoint,
+    /// The certificates this home issued (their chain) are not valid.
+    CertificateChain,
 }
 
 impl HomeDamage {
@@ -148,6 +150,7 @@ impl HomeDamage {
             HomeDamage::InterruptedErasure => "interrupted-erasure",
             HomeDamage::PinnedKey => "pinned-key",
             HomeDamage::KeptCheckpoint => "kept-checkpoint",
+            HomeDamage::CertificateChain => "certificate-chain",
         }
     }
 }

@@ -34,6 +34,7 @@ ux-home-damage-payload-reference = a payload reference kept for an erasure recor
 ux-home-damage-interrupted-erasure = the record of an interrupted erasure is not valid
 ux-home-damage-pinned-key = the public key pinned for a contractor's ledger is not valid
 ux-home-damage-kept-checkpoint = the checkpoint kept for a contractor's ledger does not verify
+ux-home-damage-certificate-chain = the chain of certificates this home issued is not valid
 ux-step-open = opening the file
 ux-step-stat = reading the file's details
 ux-step-hash = reading the contents before erasure

@@ -24,7 +24,7 @@ wipe-done-with-failures = Erasure finished, but some items could not be erased (
 wipe-interrupted = Erasure interrupted. What was done is recorded; run the same command again to finish.
 wipe-problems = Items not erased:
 
-phase-hashing = Reading (fingerprint before erasure)
+phase-hashing = Reading (hash of the contents before erasure)
 phase-overwriting = Overwriting, pass
 phase-verifying = Verifying from the device
 phase-removing = Removing

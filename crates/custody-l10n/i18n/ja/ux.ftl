@@ -32,6 +32,7 @@ ux-home-damage-payload-reference = 消去の記録に使う暗号化データの
 ux-home-damage-interrupted-erasure = 中断した消去の記録が正しくありません
 ux-home-damage-pinned-key = 委託先の台帳用に登録した公開鍵が正しくありません
 ux-home-damage-kept-checkpoint = 保管している委託先の台帳のチェックポイントが検証できません
+ux-home-damage-certificate-chain = 発行した消去証明書の連鎖の記録が正しくありません
 ux-step-open = ファイルを開く処理
 ux-step-stat = ファイル情報の取得
 ux-step-hash = 消去前の内容の読み取り

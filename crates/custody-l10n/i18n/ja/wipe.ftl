@@ -24,7 +24,7 @@ wipe-done-with-failures = 消去を終えましたが、消去できなかった
 wipe-interrupted = 消去を中断しました。ここまでの作業は記録されています。同じコマンドをもう一度実行すると完了します。
 wipe-problems = 消去できなかったもの:
 
-phase-hashing = 読み取り中（消去前の指紋）
+phase-hashing = 読み取り中（消去前の内容のハッシュ値）
 phase-overwriting = 上書き中 パス
 phase-verifying = デバイスから読み戻して確認中
 phase-removing = 削除中
