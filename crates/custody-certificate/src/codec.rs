@@ -4,7 +4,7 @@ use chrono::DateTime;
 use sha2::{Digest, Sha256};
 
 use crate::model::{Certificate, FORMAT};
-use crate::strict_json::{self, JsonProblem};
+use custody_ledger::strict_json::{self, JsonProblem};
 use crate::CertError;
 
 /// Largest certificate read: a delivery of a million files stays well below it.

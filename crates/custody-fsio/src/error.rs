@@ -30,7 +30,7 @@ pub enum FsioError {
     },
     /// The operating system's random source failed.
     #[error("random source: {0}")]
-    Random(getrandom::Error),
+    Random(std::io::Error),
 }
 
 impl FsioError {
@@ -51,7 +51,7 @@ impl From<FsioError> for std::io::Error {
         match e {
             FsioError::Exists { .. } => std::io::ErrorKind::AlreadyExists.into(),
             FsioError::Io { source, .. } | FsioError::SyncDir { source, .. } => source,
-            FsioError::Random(r) => std::io::Error::other(r.to_string()),
+            FsioError::Random(r) => r,
         }
     }
 }

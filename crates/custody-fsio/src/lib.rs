@@ -44,10 +44,11 @@ pub use random::fill_random;
 use std::path::{Path, PathBuf};
 
 /// Renames `from` to `to` only if `to` does not exist, and fsyncs nothing: for names
-/// that are moved, not written (the wipe's random renames). See [`NewFile::persist`]
-/// for how filesystems without an atomic no-replace rename are handled.
+/// that are moved, not written (the wipe's random renames). On a filesystem without an
+/// atomic no-replace rename (FAT through FUSE, older NFS) the name is checked first and
+/// then renamed: never a hard link, so the entry itself is renamed, not removed.
 pub fn rename_noreplace(from: &Path, to: &Path) -> Result<(), FsioError> {
-    sys::rename_noreplace(from, to)
+    sys::rename_noreplace(from, to, false)
 }
 
 /// Makes the entries of `dir` (a rename, a new or removed name) durable. A no-op on

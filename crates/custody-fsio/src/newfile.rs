@@ -38,11 +38,11 @@ impl NewFile {
             match sys::create_excl(&tmp, mode) {
                 Ok(file) => return Ok(NewFile { file, tmp, dest: dest.to_path_buf(), done: false }),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
-                Err(source) => return Err(FsioError::Io { path: tmp, source }),
+                Err(source) => return Err(FsioError::Io { path: dest.to_path_buf(), source }),
             }
         }
         let source = last.unwrap_or_else(|| io::ErrorKind::AlreadyExists.into());
-        Err(FsioError::Io { path: dir, source })
+        Err(FsioError::Io { path: dest.to_path_buf(), source })
     }
 
     /// The open temporary file (for streaming writers that need a `File`).
@@ -75,12 +75,12 @@ impl NewFile {
 
     fn finish(mut self, replace: bool) -> Result<(), FsioError> {
         // Durable before visible: a crash must never leave a name on a half-written file.
-        self.file.sync_all().map_err(|source| FsioError::Io { path: self.tmp.clone(), source })?;
+        self.file.sync_all().map_err(|source| FsioError::Io { path: self.dest.clone(), source })?;
         if replace {
             std::fs::rename(&self.tmp, &self.dest)
                 .map_err(|source| FsioError::Io { path: self.dest.clone(), source })?;
         } else {
-            sys::rename_noreplace(&self.tmp, &self.dest)?;
+            sys::rename_noreplace(&self.tmp, &self.dest, true)?;
         }
         self.done = true;
         crate::sync_dir(&parent_dir(&self.dest))
@@ -109,7 +109,7 @@ impl Drop for NewFile {
 /// over an existing file.
 pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), FsioError> {
     let mut f = NewFile::create(path, mode)?;
-    f.write_all(bytes).map_err(|source| FsioError::Io { path: f.tmp.clone(), source })?;
+    f.write_all(bytes).map_err(|source| FsioError::Io { path: f.dest.clone(), source })?;
     f.persist()
 }
 
@@ -117,7 +117,7 @@ pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), FsioError> 
 /// is to be replaced. A crash leaves the old file or the new one, never a mix.
 pub fn write_replace(path: &Path, bytes: &[u8], mode: u32) -> Result<(), FsioError> {
     let mut f = NewFile::create_for(path, mode)?;
-    f.write_all(bytes).map_err(|source| FsioError::Io { path: f.tmp.clone(), source })?;
+    f.write_all(bytes).map_err(|source| FsioError::Io { path: f.dest.clone(), source })?;
     f.persist_replacing()
 }
 

@@ -3,7 +3,7 @@ use crate::FsioError;
 /// Fills `buf` from the operating system's random generator (`getrandom(2)` on Linux,
 /// `ProcessPrng` on Windows). Fails rather than falling back to anything weaker.
 pub fn fill_random(buf: &mut [u8]) -> Result<(), FsioError> {
-    getrandom::fill(buf).map_err(FsioError::Random)
+    getrandom::fill(buf).map_err(|e| FsioError::Random(e.into()))
 }
 
 #[cfg(test)]

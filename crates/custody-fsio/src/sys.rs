@@ -23,18 +23,20 @@ pub(crate) fn create_excl(path: &Path, mode: u32) -> io::Result<File> {
 }
 
 /// Renames without ever replacing `to`. Linux: `renameat2(RENAME_NOREPLACE)`. Where the
-/// filesystem refuses the flag (FAT through FUSE, older NFS: `EINVAL`/`ENOSYS`), a hard
-/// link fails on an existing name just the same; where it has no hard links either
-/// (FAT), the name is checked and then renamed, which leaves only the instant between
-/// the two open to a racing writer.
+/// filesystem refuses the flag (FAT through FUSE, older NFS: `EINVAL`/`ENOSYS`) and
+/// `link_ok` (the source is a temporary file whose own name does not matter), a hard
+/// link fails on an existing name just the same; otherwise, or where there are no hard
+/// links either (FAT), the name is checked and then renamed, which leaves only the
+/// instant between the two open to a racing writer.
 #[cfg(unix)]
-pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> Result<(), FsioError> {
+pub(crate) fn rename_noreplace(from: &Path, to: &Path, link_ok: bool) -> Result<(), FsioError> {
     use rustix::fs::{renameat_with, RenameFlags, CWD};
     use rustix::io::Errno;
     let io = |source| FsioError::Io { path: to.to_path_buf(), source };
     match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
         Ok(()) => Ok(()),
         Err(Errno::EXIST) => Err(FsioError::Exists { path: to.to_path_buf() }),
+        Err(e) if (e == Errno::INVAL || e == Errno::NOSYS) && !link_ok => check_then_rename(from, to),
         Err(e) if e == Errno::INVAL || e == Errno::NOSYS => match std::fs::hard_link(from, to) {
             Ok(()) => std::fs::remove_file(from).map_err(io),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(FsioError::Exists { path: to.to_path_buf() }),
@@ -56,7 +58,7 @@ fn no_links(e: &io::Error) -> bool {
 /// Windows: `MoveFileEx` without `MOVEFILE_REPLACE_EXISTING` refuses an existing target,
 /// but std's `rename` passes that flag, so the name is checked first.
 #[cfg(not(unix))]
-pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> Result<(), FsioError> {
+pub(crate) fn rename_noreplace(from: &Path, to: &Path, _link_ok: bool) -> Result<(), FsioError> {
     check_then_rename(from, to)
 }
 
