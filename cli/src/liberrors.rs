@@ -226,6 +226,7 @@ mod tests {
     use std::io;
     use std::path::PathBuf;
 
+    use custody_fsio::FsioError;
     use custody_keys::{KeyError, KeyId};
     use custody_l10n::{Lang, Localizer};
     use custody_ledger::{LedgerError, Problem, VerifyError};

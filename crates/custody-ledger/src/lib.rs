@@ -20,7 +20,7 @@
 //! use custody_ledger::proof::{ConsistencyProof, InclusionProof};
 //! use custody_ledger::{merkle, Hash};
 //!
-//! # fn main() -> Result<(), custody_ledger::LedgerError> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let (owner, ward) = (SecretKey::generate()?, SecretKey::generate()?);
 //! let leaves: Vec<Hash> = (0..5u8).map(|i| merkle::leaf_hash(&[i])).collect();
 //! let cp = Checkpoint::of_leaves("custody/ledger/0123456789ABCDEF", &leaves);
@@ -55,6 +55,8 @@
 //! assert_eq!(summary.last_leaf, Some(appended.leaf));
 //! # Ok(()) }
 //! ```
+
+#![forbid(unsafe_code)]
 
 pub mod checkpoint;
 pub mod cosignature;

@@ -1,8 +1,7 @@
 //! Small file helpers: where a path lies, and reading files someone handed us.
 //! Writing goes through `custody_fsio`.
 
-use std::fs::{File, OpenOptions};
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
@@ -37,16 +36,13 @@ pub(crate) fn resolve_lenient(path: &Path) -> Option<PathBuf> {
 /// Opens a file someone else handed us (a checkpoint, a ledger copy): never through a
 /// symlink, never blocking on a FIFO or device, and only if it is a regular file.
 pub(crate) fn open_untrusted(path: &Path) -> Result<File, Error> {
-    use rustix::fs::OFlags;
-    let f = OpenOptions::new()
-        .read(true)
-        .custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY).bits() as i32)
-        .open(path)
-        .map_err(|e| match e.raw_os_error() {
-            // ELOOP: the last component is a symlink.
-            Some(40) => Error::NotAFile { path: path.to_path_buf() },
-            _ => Error::Io { path: path.to_path_buf(), source: e },
-        })?;
+    let f = crate::sys::open_read_nofollow(path).map_err(|e| {
+        if crate::sys::is_symlink_refused(&e) {
+            Error::NotAFile { path: path.to_path_buf() }
+        } else {
+            Error::Io { path: path.to_path_buf(), source: e }
+        }
+    })?;
     let meta = f.metadata().map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
     if !meta.is_file() {
         return Err(Error::NotAFile { path: path.to_path_buf() });
@@ -71,8 +67,7 @@ pub(crate) fn read_untrusted(path: &Path, max: usize) -> Result<Vec<u8>, Error> 
 pub(crate) fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, crate::error::Unreadable> {
     use crate::error::Unreadable;
     use std::io::Read;
-    let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
-    let f = OpenOptions::new().read(true).custom_flags(flags.bits() as i32).open(path).map_err(Unreadable::Io)?;
+    let f = crate::sys::open_read_nofollow(path).map_err(Unreadable::Io)?;
     let meta = f.metadata().map_err(Unreadable::Io)?;
     if !meta.is_file() {
         return Err(Unreadable::NotAFile);

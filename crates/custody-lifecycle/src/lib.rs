@@ -18,6 +18,8 @@
 //! # Ok::<(), custody_lifecycle::Error>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod anchor;
 mod certify;
 mod checkpoint;
@@ -33,6 +35,7 @@ mod open;
 mod opened;
 mod repair;
 mod seal;
+mod sys;
 mod verify_cert;
 mod wipe;
 

@@ -257,12 +257,8 @@ fn is_record_of_job(path: &Path, job: &WipeJob) -> bool {
 /// only if it is a regular file of a record's size.
 fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
     const MAX: u64 = 64 << 20;
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
-        .open(path)?;
+    let f = crate::sys::open_read_nofollow(path)?;
     if !f.metadata()?.is_file() {
         return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not a regular file"));
     }

@@ -196,15 +196,13 @@ pub fn decrypt_to<W: Write>(payload: &Path, passphrase: &SecretString, mut out: 
 /// Opens the payload without following a symlink or blocking on a FIFO, and requires
 /// a regular file: a device named as the payload would otherwise stream forever.
 fn open_payload(payload: &Path) -> Result<File, OpenError> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let f =
-        File::options().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(payload).map_err(|e| {
-            if e.raw_os_error() == Some(libc::ELOOP) {
-                OpenError::NotAnAgeFile
-            } else {
-                OpenError::io(payload)(e)
-            }
-        })?;
+    let f = sys::open_read_nofollow(payload).map_err(|e| {
+        if sys::is_symlink_refused(&e) {
+            OpenError::NotAnAgeFile
+        } else {
+            OpenError::io(payload)(e)
+        }
+    })?;
     if !f.metadata().map_err(OpenError::io(payload))?.is_file() {
         return Err(OpenError::NotAnAgeFile);
     }
@@ -608,7 +606,7 @@ impl Staging {
                 self.committed = true;
                 Ok(())
             }
-            Err(e) if matches!(e.raw_os_error(), Some(libc::ENOTEMPTY) | Some(libc::EEXIST) | Some(libc::ENOTDIR)) => {
+            Err(e) if sys::is_rename_target_taken(&e) => {
                 Err(OpenError::DestNotEmpty { dest: dest.to_path_buf() })
             }
             Err(e) => Err(OpenError::io(dest)(e)),
