@@ -11,7 +11,6 @@
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::record::{ItemRecord, PathKey};
@@ -147,6 +146,9 @@ pub fn parse(path: &Path, text: &str) -> Result<(String, Method, VerifyMode, Str
 pub(crate) struct Journal {
     path: PathBuf,
     file: File,
+    /// A new journal until its header is durable: under a temporary name, so that a
+    /// journal never exists without its header (and path key).
+    pending: Option<custody_fsio::NewFile>,
 }
 
 impl Journal {
@@ -184,16 +186,13 @@ impl Journal {
                 file.sync_data().map_err(werr)?;
             }
             let loaded = Loaded { key: PathKey::from_bytes(key), started, entries };
-            return Ok((Journal { path: path.to_owned(), file }, Some(loaded)));
+            return Ok((Journal { path: path.to_owned(), file, pending: None }, Some(loaded)));
         }
-        let file = OpenOptions::new()
-            .append(true)
-            .create_new(true)
-            // The journal holds the path key: owner only.
-            .mode(0o600)
-            .open(path)
-            .map_err(werr)?;
-        Ok((Journal { path: path.to_owned(), file }, None))
+        // The journal holds the path key: owner only.
+        let mut new = custody_fsio::NewFile::create(path, 0o600).map_err(|e| werr(e.into()))?;
+        // Written front to back only, so the clone's offset is where an append would go.
+        let file = new.file().try_clone().map_err(werr)?;
+        Ok((Journal { path: path.to_owned(), file, pending: Some(new) }, None))
     }
 
     pub(crate) fn write_header(
@@ -213,14 +212,12 @@ impl Journal {
         let mut line = serde_json::to_vec(&h).unwrap_or_default();
         line.push(b'\n');
         self.append_raw(&line)?;
-        self.sync()?;
-        // The new name must be durable too, or a crash loses the whole journal.
-        if let Some(dir) = self.path.parent() {
-            let d = File::open(if dir.as_os_str().is_empty() { Path::new(".") } else { dir })
-                .map_err(|source| WipeError::JournalWrite { path: self.path.clone(), source })?;
-            d.sync_all().map_err(|source| WipeError::JournalWrite { path: self.path.clone(), source })?;
+        // Synced, given its name (never over another journal) and the name made durable,
+        // or a crash loses the whole journal.
+        match self.pending.take() {
+            Some(new) => new.persist().map_err(|e| WipeError::JournalWrite { path: self.path.clone(), source: e.into() }),
+            None => self.sync(),
         }
-        Ok(())
     }
 
     fn append_raw(&mut self, b: &[u8]) -> Result<(), WipeError> {
@@ -291,11 +288,7 @@ pub fn mark_recorded(path: &Path, record_sha256: &str) -> Result<(), WipeError> 
     let werr = |source| WipeError::JournalWrite { path: path.to_owned(), source };
     let mut line = serde_json::to_vec(&Recorded { recorded: record_sha256.to_owned() }).unwrap_or_default();
     line.push(b'\n');
-    let mut f = OpenOptions::new()
-        .append(true)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(path)
-        .map_err(werr)?;
+    let mut f = crate::sys::open_append_nofollow(path).map_err(werr)?;
     f.write_all(&line).map_err(werr)?;
     f.sync_data().map_err(werr)
 }
