@@ -241,7 +241,7 @@ impl Home {
         }
         let mut key = zeroize::Zeroizing::new([0u8; 32]);
         custody_fsio::fill_random(key.as_mut_slice())
-            .map_err(|e| Error::Io { path: "/dev/urandom".into(), source: e.into() })?;
+            .map_err(|_| custody_notice::PassphraseError::RandomnessUnavailable)?;
         let text = zeroize::Zeroizing::new(format!("{}\n", hex::encode(key.as_slice())));
         match custody_fsio::write_new(&path, text.as_bytes(), 0o600).map_err(Error::from) {
             Ok(()) => Ok(*key),

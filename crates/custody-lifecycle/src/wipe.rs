@@ -224,8 +224,9 @@ fn check_can_record(home: &Home, job: &WipeJob, record_out: Option<&Path>) -> Re
     })?;
     let records = home.root().join("records");
     std::fs::create_dir_all(&records).map_err(Error::io(&records))?;
-    // Created and removed again (on drop): can records be written here at all?
-    custody_fsio::NewFile::create(&records.join("probe"), 0o600)
+    // Created and removed again (on drop): can records be written here at all? No
+    // record is ever named like this.
+    custody_fsio::NewFile::create(&records.join(".write-probe"), 0o600)
         .map_err(|e| Error::Io { path: records.clone(), source: e.into() })?;
     if let Some(out) = record_out {
         if out.symlink_metadata().is_ok() && !is_record_of_job(out, job) {
