@@ -13,10 +13,10 @@ use custody_seal::{LabelInfo, ManifestMeta, PayloadId};
 use serde::Serialize;
 
 use crate::fsutil::{is_within, resolve_lenient};
-use custody_fsio::parent_dir;
 use crate::media::on_separate_medium;
 use crate::open::label_signature_path;
 use crate::{now, Error, Session};
+use custody_fsio::parent_dir;
 
 /// What ward staff (or a contractor returning data, R8) asks for.
 #[derive(Debug, Clone)]

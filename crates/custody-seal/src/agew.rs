@@ -43,7 +43,8 @@ impl FileKeys {
     pub(crate) fn generate() -> io::Result<Self> {
         let mut k = FileKeys { file_key: Zeroizing::new([0u8; 16]), salt: [0; 16], nonce: [0; 16] };
         for b in [&mut k.file_key[..], &mut k.salt[..], &mut k.nonce[..]] {
-            custody_fsio::fill_random(b).map_err(|e| io::Error::other(format!("the system random source failed: {e}")))?;
+            custody_fsio::fill_random(b)
+                .map_err(|e| io::Error::other(format!("the system random source failed: {e}")))?;
         }
         Ok(k)
     }

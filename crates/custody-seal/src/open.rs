@@ -606,9 +606,7 @@ impl Staging {
                 self.committed = true;
                 Ok(())
             }
-            Err(e) if sys::is_rename_target_taken(&e) => {
-                Err(OpenError::DestNotEmpty { dest: dest.to_path_buf() })
-            }
+            Err(e) if sys::is_rename_target_taken(&e) => Err(OpenError::DestNotEmpty { dest: dest.to_path_buf() }),
             Err(e) => Err(OpenError::io(dest)(e)),
         }
     }
@@ -621,7 +619,9 @@ fn random_suffix() -> Result<String, custody_fsio::FsioError> {
     while out.len() < 12 {
         let mut b = [0u8; 16];
         custody_fsio::fill_random(&mut b)?;
-        out.extend(b.iter().filter(|&&x| x < 252).map(|&x| char::from(SYMBOLS[usize::from(x % 36)])).take(12 - out.len()));
+        out.extend(
+            b.iter().filter(|&&x| x < 252).map(|&x| char::from(SYMBOLS[usize::from(x % 36)])).take(12 - out.len()),
+        );
     }
     Ok(out)
 }

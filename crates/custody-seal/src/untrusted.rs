@@ -39,8 +39,13 @@ pub struct SmallFile {
 /// which may change meanwhile) must say "regular file".
 pub fn read_small_file(path: &Path, max: u64) -> Result<SmallFile, FileProblem> {
     // std opens every file with O_CLOEXEC.
-    let f = crate::sys::open_read_nofollow(path)
-        .map_err(|e| if crate::sys::is_symlink_refused(&e) { FileProblem::NotRegular } else { e.into() })?;
+    let f = crate::sys::open_read_nofollow(path).map_err(|e| {
+        if crate::sys::is_symlink_refused(&e) {
+            FileProblem::NotRegular
+        } else {
+            e.into()
+        }
+    })?;
     let meta = f.metadata()?;
     if !meta.is_file() {
         return Err(FileProblem::NotRegular);

@@ -6,7 +6,6 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-
 use crate::method::{PassFiller, RunSeed};
 use crate::mounts::{self, makedev_parts};
 use crate::record::{

@@ -215,7 +215,9 @@ impl Journal {
         // Synced, given its name (never over another journal) and the name made durable,
         // or a crash loses the whole journal.
         match self.pending.take() {
-            Some(new) => new.persist().map_err(|e| WipeError::JournalWrite { path: self.path.clone(), source: e.into() }),
+            Some(new) => {
+                new.persist().map_err(|e| WipeError::JournalWrite { path: self.path.clone(), source: e.into() })
+            }
             None => self.sync(),
         }
     }
@@ -354,10 +356,32 @@ mod tests {
             let path = dir.path().join("j.json");
             std::fs::write(&path, text).unwrap();
             assert!(!has_work(&path));
-            let (_, loaded) = Journal::open_or_create(&path, Method::Random, VerifyMode::Full).unwrap();
+            let (journal, loaded) = Journal::open_or_create(&path, Method::Random, VerifyMode::Full).unwrap();
             assert!(loaded.is_none(), "{text:?} is a fresh start");
-            std::fs::remove_file(&path).unwrap();
+            assert!(!path.exists(), "{text:?}: the new journal has no name before its header is durable");
+            drop(journal);
         }
+    }
+
+    #[test]
+    fn a_new_journal_gets_its_name_with_its_header_and_leaves_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.json");
+        let (mut journal, _) = Journal::open_or_create(&path, Method::Random, VerifyMode::Full).unwrap();
+        journal
+            .write_header(&PathKey::from_bytes([7; 32]), Method::Random, VerifyMode::Full, "2026-11-24T00:00:00Z")
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("{\"journal\":\"custody-wipe-journal/1\""), "{text}");
+        assert!(text.ends_with('\n'));
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["j.json"], "no temporary file is left");
+        // A second run's journal never replaces this one.
+        std::fs::rename(&path, dir.path().join("kept.json")).unwrap();
+        let (mut second, _) = Journal::open_or_create(&path, Method::Random, VerifyMode::Full).unwrap();
+        std::fs::write(&path, "racer").unwrap();
+        assert!(second.write_header(&PathKey::from_bytes([8; 32]), Method::Random, VerifyMode::Full, "x").is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "racer");
     }
 
     proptest! {

@@ -22,7 +22,8 @@ pub(crate) fn random_name(old: &Path, taken: &mut HashSet<PathBuf>) -> Result<Pa
             n += 1;
         }
         let mut raw = vec![0u8; n];
-        custody_fsio::fill_random(&mut raw).map_err(|e| Problem::Io { step: "random name".into(), error: e.to_string() })?;
+        custody_fsio::fill_random(&mut raw)
+            .map_err(|e| Problem::Io { step: "random name".into(), error: e.to_string() })?;
         // 256 % 36 != 0 gives a slight bias; irrelevant for a throwaway name.
         let name: Vec<u8> = raw.iter().map(|b| ALPHABET[(*b as usize) % 36]).collect();
         let candidate = old.with_file_name(OsString::from_vec(name));
