@@ -63,15 +63,20 @@ pub fn seal_to_media(
 
     let mut cleanup = Cleanup::default();
     let result = (|| {
-        // 0o666 as before: the umask decides, as for any file a person copies to a stick.
+        // 0o666: the umask decides, as for any file a person copies to a stick. Open for
+        // reading too: the payload's hash catches up by reading back (ctout::drain_file).
         let mut payload = NewFile::create(&payload_path, 0o666).map_err(fsio_error)?;
         let file = payload.file().try_clone().map_err(SealError::io(payload.temp_path()))?;
         let (outcome, file) = seal_file(tree, meta, passphrase, file, progress)?;
         drop(file);
 
         let label = Label::from_outcome(&outcome, info);
-        custody_fsio::write_new(&label_path, &label.to_bytes(), 0o666).map_err(fsio_error)?;
-        cleanup.0.push(label_path.clone());
+        let written = custody_fsio::write_new(&label_path, &label.to_bytes(), 0o666);
+        // A failed directory sync comes after the rename: the label is there to remove.
+        if matches!(written, Ok(()) | Err(FsioError::SyncDir { .. })) {
+            cleanup.0.push(label_path.clone());
+        }
+        written.map_err(fsio_error)?;
         // The payload gets its name last: a payload without its label is never visible.
         match payload.persist() {
             Ok(()) => {}
