@@ -32,6 +32,22 @@ fn work_tree(root: &Path) -> Vec<PathBuf> {
     files.into_iter().map(|(p, _)| p).collect()
 }
 
+/// A person with an erasure job ready: their work tree (see [`work_tree`]) and its files.
+fn person_with_work() -> (Person, PathBuf, Vec<PathBuf>) {
+    let p = Person::init("株式会社サンプル", "佐藤");
+    let work = p.path("work");
+    let files = work_tree(&work);
+    (p, work, files)
+}
+
+/// Every path in `all` is in exactly one of the person's erasure records.
+#[track_caller]
+fn assert_each_recorded_once(p: &Person, all: &[PathBuf], step: &str) {
+    for (path, n) in coverage(p, all) {
+        assert_eq!(n, 1, "{step}: {} is recorded {n} times", path.display());
+    }
+}
+
 fn wipe_cmd(p: &Person, work: &Path, record: &Path) -> assert_cmd::Command {
     let mut c = p.cmd();
     c.args(["--json", "wipe", "--yes", "--method", "dod-3", "--record"]).arg(record).arg(work);
@@ -102,26 +118,10 @@ fn assert_killed(o: &std::process::Output, step: &str) {
 
 #[test]
 fn killed_at_any_step_a_rerun_of_the_same_command_records_every_target_exactly_once() {
-    let steps = [
-        "hashing",
-        "gate-passed",
-        "pass-written",
-        "overwritten",
-        "verified",
-        "truncated",
-        "renamed",
-        "unlinked",
-        "dir-removed",
-        "engine-done",
-        "record-pending",
-        "record-kept",
-        "ledger-appended",
-        "journal-removed",
-    ];
+    // Every step the crate defines, less the operations that can only be made to fail.
+    let steps = custody_wipe::fault::STEPS.iter().copied().filter(|s| *s != "journal-append");
     for step in steps {
-        let p = Person::init("株式会社サンプル", "佐藤");
-        let work = p.path("work");
-        let files = work_tree(&work);
+        let (p, work, files) = person_with_work();
         let all = targets(&work, &files);
         let record = p.path("erasure.json");
         let first = wipe_cmd(&p, &work, &record).env("CUSTODY_FAULT", format!("kill:{step}")).output().unwrap();
@@ -132,10 +132,7 @@ fn killed_at_any_step_a_rerun_of_the_same_command_records_every_target_exactly_o
         let j = json(&again);
         assert_eq!(j["outcome"], "all-erased", "{step}: {j}");
         assert!(!work.exists(), "{step}: every target is erased");
-        let counts = coverage(&p, &all);
-        for (path, n) in &counts {
-            assert_eq!(*n, 1, "{step}: {} is recorded {n} times", path.display());
-        }
+        assert_each_recorded_once(&p, &all, step);
         assert_ok(&p.cmd().args(["ledger", "verify"]).output().unwrap());
         assert_eq!(journal_files(&p), Vec::<PathBuf>::new(), "{step}: no journal or pending record is left");
         let copy = j["record_copy"].as_str().expect("the --record copy");
@@ -148,9 +145,7 @@ fn an_engine_error_after_destruction_began_still_yields_a_record_and_the_rerun_c
     // The second journal append (the random names, after the overwrite is verified)
     // fails: the files are overwritten but the run cannot go on. It must still record
     // what it did, and the same command again must finish the job.
-    let p = Person::init("株式会社サンプル", "佐藤");
-    let work = p.path("work");
-    let files = work_tree(&work);
+    let (p, work, files) = person_with_work();
     let all = targets(&work, &files);
     let record = p.path("erasure.json");
     let first = wipe_cmd(&p, &work, &record).env("CUSTODY_FAULT", "fail:journal-append:2").output().unwrap();
@@ -165,9 +160,7 @@ fn an_engine_error_after_destruction_began_still_yields_a_record_and_the_rerun_c
     let again = wipe_cmd(&p, &work, &record).output().unwrap();
     assert_ok(&again);
     assert!(!work.exists());
-    for (path, n) in coverage(&p, &all) {
-        assert_eq!(n, 1, "{} is recorded {n} times", path.display());
-    }
+    assert_each_recorded_once(&p, &all, "");
     assert_ok(&p.cmd().args(["ledger", "verify"]).output().unwrap());
 }
 
@@ -176,9 +169,7 @@ fn an_interrupted_run_with_a_record_copy_is_rerun_without_replacing_the_first_co
     // Killed after the engine removed everything but before the record: the rerun
     // (same command, same --record) records the job; a record file already there from
     // an earlier run of the same job is kept, and the new copy goes beside it.
-    let p = Person::init("株式会社サンプル", "佐藤");
-    let work = p.path("work");
-    let files = work_tree(&work);
+    let (p, work, files) = person_with_work();
     fs::create_dir_all(work.join("more")).unwrap();
     fs::write(work.join("more/x.bin"), vec![1u8; 50_000]).unwrap();
     let record = p.path("erasure.json");
@@ -212,9 +203,7 @@ fn an_interrupted_run_with_a_record_copy_is_rerun_without_replacing_the_first_co
     assert_ne!(Path::new(&copy), record.as_path());
     assert!(Path::new(&copy).exists());
     assert!(!work.exists());
-    for (path, n) in coverage(&p, &targets_after(&p, &files)) {
-        assert_eq!(n, 1, "{} is recorded {n} times", path.display());
-    }
+    assert_each_recorded_once(&p, &targets_after(&p, &files), "");
 }
 
 /// Targets of a tree that no longer exists: its folder's canonical parent is.
@@ -295,9 +284,7 @@ fn a_file_growing_during_the_wipe_is_left_in_place_and_reported() {
 
 #[test]
 fn a_torn_ledger_stops_the_wipe_before_anything_is_touched() {
-    let p = Person::init("株式会社サンプル", "佐藤");
-    let work = p.path("work");
-    let files = work_tree(&work);
+    let (p, work, files) = person_with_work();
     let mut h = fs::OpenOptions::new().append(true).open(p.ledger()).unwrap();
     std::io::Write::write_all(&mut h, b"{\"actor\":\"RWS").unwrap();
     let out = p.cmd().args(["--json", "wipe", "--yes"]).arg(&work).output().unwrap();
@@ -319,9 +306,7 @@ fn a_torn_ledger_stops_the_wipe_before_anything_is_touched() {
 
 #[test]
 fn record_never_overwrites_an_existing_file() {
-    let p = Person::init("株式会社サンプル", "佐藤");
-    let work = p.path("work");
-    let files = work_tree(&work);
+    let (p, work, files) = person_with_work();
     let record = p.path("r.json");
     fs::write(&record, "keep me").unwrap();
     let out = p.cmd().args(["--json", "wipe", "--yes", "--record"]).arg(&record).arg(&work).output().unwrap();
@@ -348,9 +333,7 @@ fn journal_of_killed_run(p: &Person, work: &Path, record: &Path) -> PathBuf {
 #[test]
 fn a_torn_or_empty_journal_never_blocks_the_job() {
     for torn in [0usize, 17] {
-        let p = Person::init("株式会社サンプル", "佐藤");
-        let work = p.path("work");
-        work_tree(&work);
+        let (p, work, _) = person_with_work();
         let record = p.path("r.json");
         let journal = journal_of_killed_run(&p, &work, &record);
         // Killed between creating the file and writing its header (empty), or in the
@@ -363,9 +346,7 @@ fn a_torn_or_empty_journal_never_blocks_the_job() {
     }
     // A torn last line after real work: the rerun completes the job from what the
     // journal holds and records every target once.
-    let p = Person::init("株式会社サンプル", "佐藤");
-    let work = p.path("work");
-    let files = work_tree(&work);
+    let (p, work, files) = person_with_work();
     let all = targets(&work, &files);
     let record = p.path("r.json");
     let first = wipe_cmd(&p, &work, &record).env("CUSTODY_FAULT", "kill:unlinked:2").output().unwrap();
@@ -376,9 +357,7 @@ fn a_torn_or_empty_journal_never_blocks_the_job() {
     let out = wipe_cmd(&p, &work, &record).output().unwrap();
     assert_ok(&out);
     assert!(!work.exists());
-    for (path, n) in coverage(&p, &all) {
-        assert_eq!(n, 1, "{} is recorded {n} times", path.display());
-    }
+    assert_each_recorded_once(&p, &all, "");
 }
 
 #[test]
@@ -462,9 +441,7 @@ fn a_bind_mount_inside_the_tree_and_a_bind_mounted_home_are_left_alone() {
     if !can_unshare(test) {
         return;
     }
-    let p = Person::init("株式会社サンプル", "佐藤");
-    let work = p.path("work");
-    work_tree(&work);
+    let (p, work, _) = person_with_work();
     let outside = p.path("outside");
     fs::create_dir_all(&outside).unwrap();
     fs::write(outside.join("keep.txt"), "not part of the job").unwrap();
@@ -535,9 +512,7 @@ fn a_mount_point_given_as_the_target_is_emptied_not_removed_and_the_record_says_
 
 #[test]
 fn the_read_back_fields_match_the_filesystem_actually_read() {
-    let p = Person::init("株式会社サンプル", "佐藤");
-    let work = p.path("work");
-    work_tree(&work);
+    let (p, work, _) = person_with_work();
     let record = p.path("r.json");
     assert_ok(&p.cmd().args(["--json", "wipe", "--yes", "--record"]).arg(&record).arg(&work).output().unwrap());
     let rec: serde_json::Value = serde_json::from_slice(&fs::read(&record).unwrap()).unwrap();

@@ -37,6 +37,9 @@ pub enum CliError {
     BadMethod { given: String },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    /// A file the CLI writes itself (man pages) through `custody_fsio`.
+    #[error(transparent)]
+    File(#[from] custody_fsio::FsioError),
     /// `ledger verify` without `--key`: the chain holds, the owner is unconfirmed.
     #[error("the owner of the ledger {path} is unconfirmed")]
     LedgerOwnerUnconfirmed { path: PathBuf, owner: String },
@@ -229,6 +232,7 @@ pub fn render(e: &CliError, out: &Output) -> Rendered {
         }
         CliError::BadMethod { given } => r(out, "bad-method", Exit::Usage, &[("given", s(given))]),
         CliError::Io { path, source } => io(out, path, source),
+        CliError::File(e) => liberrors::fsio(e, out),
         CliError::LedgerOwnerUnconfirmed { path, owner } => r(
             out,
             "ledger-owner-unconfirmed",

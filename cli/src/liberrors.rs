@@ -3,6 +3,7 @@
 //! message and next step; `internal` stays for defects. The test at the bottom lists
 //! every variant of every library error type and fails on one that is not mapped.
 
+use custody_fsio::FsioError;
 use custody_keys::KeyError;
 use custody_ledger::{LedgerError, Problem};
 use custody_notice::NoticeError;
@@ -24,6 +25,18 @@ fn p(path: &std::path::Path) -> FluentValue<'static> {
 
 fn unmapped(out: &Output, e: &dyn std::fmt::Display) -> Rendered {
     r(out, "internal", Exit::Internal, &[("detail", s(e))])
+}
+
+/// A write through `custody_fsio`: the same words as any other file error, a taken
+/// name as "already exists", a failing random source as in a seal.
+pub fn fsio(e: &FsioError, out: &Output) -> Rendered {
+    match e {
+        FsioError::Exists { path } => crate::errors::io(out, path, &std::io::ErrorKind::AlreadyExists.into()),
+        FsioError::Io { path, source } => crate::errors::io(out, path, source),
+        FsioError::SyncDir { dir, source } => crate::errors::io(out, dir, source),
+        FsioError::Random(_) => r(out, "random-unavailable", Exit::Internal, &[]),
+        other => unmapped(out, other),
+    }
 }
 
 pub fn keys(e: &KeyError, out: &Output) -> Rendered {
@@ -218,6 +231,7 @@ mod tests {
     use std::io;
     use std::path::PathBuf;
 
+    use custody_fsio::FsioError;
     use custody_keys::{KeyError, KeyId};
     use custody_l10n::{Lang, Localizer};
     use custody_ledger::{LedgerError, Problem, VerifyError};
@@ -315,6 +329,15 @@ mod tests {
             Problem::BadSignature,
             Problem::Io("Input/output error".into()),
             Problem::BadBody(custody_ledger::events::BodyProblem::Version { kind: "sealed", found: 2 }),
+        ]
+    }
+
+    fn fsio_errors() -> Vec<FsioError> {
+        vec![
+            FsioError::Exists { path: path() },
+            FsioError::Io { path: path(), source: io_err() },
+            FsioError::SyncDir { dir: path(), source: io_err() },
+            FsioError::Random(io_err()),
         ]
     }
 
@@ -525,6 +548,8 @@ mod tests {
         let seal = include_str!("../../crates/custody-seal/src/error.rs");
         let wipe = include_str!("../../crates/custody-wipe/src/error.rs");
         let lifecycle = include_str!("../../crates/custody-lifecycle/src/error.rs");
+        let fsio = include_str!("../../crates/custody-fsio/src/error.rs");
+        assert_covered(fsio, "FsioError", &fsio_errors());
         assert_covered(keys, "KeyError", &key_errors());
         assert_covered(ledger, "LedgerError", &ledger_errors());
         assert_covered(verify, "Problem", &ledger_problems());
@@ -549,10 +574,14 @@ mod tests {
         all.extend(open_errors().into_iter().map(|e| (format!("OpenError::{}", variant(&e)), L::Open(e))));
         all.extend(wipe_errors().into_iter().map(|e| (format!("WipeError::{}", variant(&e)), L::Wipe(e))));
         all.extend(lifecycle_errors().into_iter().map(|e| (format!("Error::{}", variant(&e)), e)));
+        let mut all: Vec<(String, CliError)> = all.into_iter().map(|(n, e)| (n, CliError::Lifecycle(e))).collect();
+        all.extend(fsio_errors().into_iter().map(|e| (format!("FsioError::{}", variant(&e)), CliError::File(e))));
         let mut problems = vec![];
         for (name, e) in all {
-            let english = e.to_string();
-            let e = CliError::Lifecycle(e);
+            let english = match &e {
+                CliError::Lifecycle(l) => l.to_string(),
+                other => other.to_string(),
+            };
             for lang in [Lang::Ja, Lang::En] {
                 let out = Output::new(Localizer::new(lang), false, false);
                 let r = render(&e, &out);

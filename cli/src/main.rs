@@ -1,6 +1,8 @@
 //! The `custody` command: arguments in, calls into the custody crates, words out.
 //! No format, crypto or filesystem logic lives here.
 
+#![forbid(unsafe_code)]
+
 mod args;
 mod cmd;
 mod errors;

@@ -2,8 +2,7 @@
 //! (`custody-seal.1`, …), generated from the clap definitions with the help texts in
 //! the user's language. Packagers run it once; nothing is written by hand.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Command, CommandFactory};
 use serde_json::json;
@@ -27,7 +26,7 @@ pub fn run(a: &ManArgs, out: &Output) -> Result<(), CliError> {
         return Err(CliError::Io { path: path.clone(), source: std::io::ErrorKind::AlreadyExists.into() });
     }
     for (path, bytes) in &targets {
-        write_new(&a.out, path, bytes)?;
+        custody_fsio::write_new(path, bytes, 0o666)?;
     }
     let written: Vec<&PathBuf> = targets.iter().map(|(p, _)| p).collect();
     let mut lines =
@@ -76,14 +75,4 @@ fn section_headings(page: &[u8], out: &Output) -> Vec<u8> {
         }
     }
     done.into_bytes()
-}
-
-/// A temporary file in the same folder, synced, then linked under its name only if
-/// that name is still free.
-fn write_new(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let io = |source| CliError::Io { path: path.to_path_buf(), source };
-    let mut tmp = tempfile::Builder::new().prefix(".custody-man-").tempfile_in(dir).map_err(io)?;
-    tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).map_err(io)?;
-    tmp.persist_noclobber(path).map_err(|e| io(e.error))?;
-    Ok(())
 }

@@ -4,8 +4,8 @@ use chrono::DateTime;
 use sha2::{Digest, Sha256};
 
 use crate::model::{Certificate, FORMAT};
-use crate::strict_json::{self, JsonProblem};
 use crate::CertError;
+use custody_ledger::strict_json::{self, JsonProblem};
 
 /// Largest certificate read: a delivery of a million files stays well below it.
 pub const MAX_CERT_BYTES: usize = 64 << 20;

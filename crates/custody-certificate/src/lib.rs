@@ -25,7 +25,6 @@ mod codec;
 mod error;
 mod model;
 mod render;
-mod strict_json;
 
 pub use checks::{
     all_passed, check_all, Check, Cosigned, DeliveredManifest, Evidence, LabelFacts, Outcome, Reason, SignatureFile,

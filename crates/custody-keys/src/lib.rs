@@ -11,7 +11,7 @@
 //! use secrecy::SecretString;
 //!
 //! # fn main() -> Result<(), custody_keys::KeyError> {
-//! let key = SecretKey::generate();
+//! let key = SecretKey::generate()?;
 //! let pass = SecretString::from("correct horse battery staple");
 //! let key_file = key.to_encrypted_minisign(&pass, "custody secret key")?;
 //! let pub_file = key.public_key().to_minisign("custody public key");
@@ -22,6 +22,8 @@
 //! assert_eq!(trusted.0, "cert 42");
 //! # Ok(()) }
 //! ```
+
+#![forbid(unsafe_code)]
 
 mod error;
 pub mod kdf;

@@ -12,7 +12,6 @@ use std::io::Read;
 use blake2::digest::consts::U32;
 use blake2::{Blake2b, Digest};
 use ed25519_dalek::{Signer as _, SigningKey};
-use rand_core::{OsRng, RngCore};
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
@@ -42,6 +41,10 @@ impl fmt::Debug for SecretKey {
     }
 }
 
+fn random(buf: &mut [u8]) -> Result<(), KeyError> {
+    custody_fsio::fill_random(buf).map_err(|e| KeyError::Io(e.into()))
+}
+
 fn checksum(key_id: &KeyId, seed: &[u8; 32], pk: &[u8; 32]) -> [u8; 32] {
     let mut h = Blake2b::<U32>::new();
     h.update(ALG_ED);
@@ -52,12 +55,14 @@ fn checksum(key_id: &KeyId, seed: &[u8; 32], pk: &[u8; 32]) -> [u8; 32] {
 }
 
 impl SecretKey {
-    /// A fresh key pair and a random key id, as `minisign -G` makes them.
-    pub fn generate() -> SecretKey {
-        let sk = SigningKey::generate(&mut OsRng);
+    /// A fresh key pair and a random key id, as `minisign -G` makes them. Fails only
+    /// when the operating system's random source does ([`KeyError::Io`]).
+    pub fn generate() -> Result<SecretKey, KeyError> {
+        let mut seed = Zeroizing::new([0u8; 32]);
+        random(&mut seed[..])?;
         let mut id = [0u8; 8];
-        OsRng.fill_bytes(&mut id);
-        SecretKey { key_id: KeyId(id), sk }
+        random(&mut id)?;
+        Ok(SecretKey { key_id: KeyId(id), sk: SigningKey::from_bytes(&seed) })
     }
 
     /// A key from its 32-byte Ed25519 seed and a chosen key id: for test vectors and
@@ -92,7 +97,7 @@ impl SecretKey {
     ) -> Result<Zeroizing<String>, KeyError> {
         text::check_comment(untrusted_comment, "untrusted", MAX_UNTRUSTED)?;
         let mut salt = [0u8; 32];
-        OsRng.fill_bytes(&mut salt);
+        random(&mut salt)?;
         let mut stream = kdf::stream::<SEALED_LEN>();
         kdf::derive(passphrase.expose_secret().as_bytes(), &salt, limits, &mut stream[..])?;
 

@@ -7,7 +7,7 @@ const FAST: KdfLimits = KdfLimits { opslimit: 524_288, memlimit: 16_777_216 };
 
 #[test]
 fn encrypted_key_round_trip_and_wrong_passphrase() {
-    let key = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
     let pass = SecretString::from("pass word");
     let file = key.to_encrypted_minisign_with(&pass, "custody secret key", FAST).unwrap();
     assert!(file.starts_with("untrusted comment: custody secret key\nRWRTY0Iy"));
@@ -22,7 +22,7 @@ fn encrypted_key_round_trip_and_wrong_passphrase() {
 
 #[test]
 fn default_kdf_is_n18_and_round_trips() {
-    let key = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
     let pass = SecretString::from("x");
     let t = std::time::Instant::now();
     let file = key.to_encrypted_minisign(&pass, "k").unwrap();
@@ -44,7 +44,7 @@ fn default_kdf_is_n18_and_round_trips() {
 fn unencrypted_and_hostile_keys_are_refused() {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD;
-    let key = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
     let pass = SecretString::from("p");
     let file = key.to_encrypted_minisign_with(&pass, "k", FAST).unwrap();
     let mut raw = b64.decode(file.lines().nth(1).unwrap()).unwrap();
@@ -61,7 +61,7 @@ fn unencrypted_and_hostile_keys_are_refused() {
 
 #[test]
 fn secrets_never_print() {
-    let key = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
     let dbg = format!("{key:?}");
     assert!(dbg.contains("[redacted]"));
     assert!(dbg.contains(&key.key_id().to_string()));
@@ -71,8 +71,8 @@ fn secrets_never_print() {
 
 #[test]
 fn minisign_signature_checks_trusted_comment_and_key() {
-    let key = SecretKey::generate();
-    let other = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
+    let other = SecretKey::generate().unwrap();
     let sig = key.sign_minisign(&b"doc"[..], "id=7", "u").unwrap();
     let pk = key.public_key();
     assert_eq!(pk.verify_minisign(&b"doc"[..], &sig).unwrap().0, "id=7");
@@ -89,7 +89,7 @@ fn minisign_signature_checks_trusted_comment_and_key() {
 fn legacy_signatures_are_refused() {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD;
-    let key = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
     let sig = key.sign_minisign(&b"doc"[..], "t", "u").unwrap();
     let mut lines: Vec<String> = sig.lines().map(str::to_owned).collect();
     let mut raw = b64.decode(&lines[1]).unwrap();
@@ -101,7 +101,7 @@ fn legacy_signatures_are_refused() {
 
 #[test]
 fn public_key_text_round_trip() {
-    let pk = SecretKey::generate().public_key();
+    let pk = SecretKey::generate().unwrap().public_key();
     let text = pk.to_minisign("minisign public key X\nevil: line");
     assert_eq!(text.lines().count(), 2);
     assert_eq!(PublicKey::from_minisign(&text).unwrap(), pk);
@@ -145,7 +145,7 @@ mod parsers_never_panic {
 
         #[test]
         fn signature_round_trip(tc in "[^\r\n]{0,100}", data in proptest::collection::vec(any::<u8>(), 0..300)) {
-            let key = SecretKey::generate();
+            let key = SecretKey::generate().unwrap();
             let sig = key.sign_minisign(&data[..], &tc, "u").unwrap();
             let parsed = MinisignSignature::parse(&sig).unwrap();
             prop_assert_eq!(parsed.to_text(), sig.clone());
@@ -159,7 +159,7 @@ mod parsers_never_panic {
             use base64::Engine;
             let b64 = base64::engine::general_purpose::STANDARD;
             let pass = SecretString::from("p");
-            let file = SecretKey::generate().to_encrypted_minisign_with(&pass, "k", FAST).unwrap();
+            let file = SecretKey::generate().unwrap().to_encrypted_minisign_with(&pass, "k", FAST).unwrap();
             let mut raw = b64.decode(file.lines().nth(1).unwrap()).unwrap();
             raw[pos] ^= 1 << bit;
             prop_assert!(SecretKey::from_encrypted_minisign(&b64.encode(&raw), &pass).is_err());
@@ -169,7 +169,7 @@ mod parsers_never_panic {
         fn any_flipped_bit_in_signature_file_is_caught(bit in 0usize..(74 * 8)) {
             use base64::Engine;
             let b64 = base64::engine::general_purpose::STANDARD;
-            let key = SecretKey::generate();
+            let key = SecretKey::generate().unwrap();
             let sig = key.sign_minisign(&b"d"[..], "t", "u").unwrap();
             let mut lines: Vec<String> = sig.lines().map(str::to_owned).collect();
             let mut raw = b64.decode(&lines[1]).unwrap();

@@ -44,7 +44,7 @@ fn our_key_and_signature_verify_with_stock_minisign() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let key = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
     let payload = b"certificate of erasure\n\x00\xff".repeat(1000);
     let sig = key.sign_minisign(&payload[..], "cert 2026-0001\tward=shinjuku", "custody").unwrap();
     std::fs::write(dir.path().join("k.pub"), key.public_key().to_minisign("x")).unwrap();
@@ -84,7 +84,7 @@ fn our_encrypted_key_is_usable_by_stock_minisign() {
     }
     let dir = tempfile::tempdir().unwrap();
     let d = |n: &str| dir.path().join(n).to_str().unwrap().to_owned();
-    let key = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
     let pass = SecretString::from("jp ward 甲 passphrase");
     let file = key.to_encrypted_minisign(&pass, "custody secret key").unwrap();
     std::fs::write(d("k.key"), file.as_bytes()).unwrap();

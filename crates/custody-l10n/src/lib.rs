@@ -13,6 +13,8 @@
 //! assert_eq!(ja.msg("lang-name"), "日本語");
 //! ```
 
+#![forbid(unsafe_code)]
+
 use std::borrow::Cow;
 
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};

@@ -41,25 +41,10 @@ impl Ledger {
     /// Create an empty ledger (mode 0600); fails if the file exists. The file and its
     /// directory are synced so the ledger's existence survives a crash.
     pub fn create(path: &Path) -> Result<Ledger, LedgerError> {
-        let mut opts = OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let file = match opts.open(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(LedgerError::AlreadyExists { path: path.to_owned() })
-            }
-            r => r.at(path)?,
-        };
-        file.sync_all().at(path)?;
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        File::open(dir).and_then(|d| d.sync_all()).at(dir)?;
+        custody_fsio::write_new(path, b"", 0o600).map_err(|e| match e {
+            custody_fsio::FsioError::Exists { .. } => LedgerError::AlreadyExists { path: path.to_owned() },
+            e => LedgerError::Io { path: e.path().unwrap_or(path).to_owned(), source: e.into() },
+        })?;
         Ok(Ledger { path: path.to_owned() })
     }
 

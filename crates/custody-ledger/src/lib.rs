@@ -20,8 +20,8 @@
 //! use custody_ledger::proof::{ConsistencyProof, InclusionProof};
 //! use custody_ledger::{merkle, Hash};
 //!
-//! # fn main() -> Result<(), custody_ledger::LedgerError> {
-//! let (owner, ward) = (SecretKey::generate(), SecretKey::generate());
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let (owner, ward) = (SecretKey::generate()?, SecretKey::generate()?);
 //! let leaves: Vec<Hash> = (0..5u8).map(|i| merkle::leaf_hash(&[i])).collect();
 //! let cp = Checkpoint::of_leaves("custody/ledger/0123456789ABCDEF", &leaves);
 //! let note = cp.sign(&owner)?;
@@ -43,7 +43,7 @@
 //! use chrono::DateTime;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let key = SecretKey::generate();
+//! let key = SecretKey::generate()?;
 //! let ledger = Ledger::create("custody.ledger".as_ref())?;
 //! let mut body = serde_json::Map::new();
 //! body.insert("payload".into(), "P-2026-0001".into());
@@ -56,6 +56,8 @@
 //! # Ok(()) }
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod checkpoint;
 pub mod cosignature;
 mod entry;
@@ -66,7 +68,7 @@ mod hash;
 pub mod merkle;
 mod owner;
 pub mod proof;
-mod strict_json;
+pub mod strict_json;
 mod verify;
 
 use std::collections::{BTreeMap, HashMap};

@@ -9,8 +9,8 @@
 //! append, so a rewritten or truncated prefix is caught there too. The marker is only a
 //! cache: without it the whole file is checked once.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use custody_keys::PublicKey;
@@ -61,22 +61,11 @@ pub(crate) fn read_marker(ledger: &Path) -> Marker {
     }
 }
 
-/// Writes the marker through a temporary file and a rename. Not synced: a lost or stale
-/// marker only makes the next append check more lines.
+/// Replaces the marker whole. A failure is ignored: a lost or stale marker only makes
+/// the next append check more lines.
 pub(crate) fn write_marker(ledger: &Path, m: &Marker) {
-    let path = marker_path(ledger);
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
     let text = format!("custody-ledger-verified-v1 {} {} {}\n", m.size, m.count, m.leaf);
-    let ok = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        fs::rename(&tmp, &path)
-    })();
-    if ok.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
+    let _ = custody_fsio::write_replace(&marker_path(ledger), text.as_bytes(), 0o644);
 }
 
 /// What the owner's checks established about the tail.
@@ -213,31 +202,18 @@ pub(crate) fn move_aside(file: &mut File, path: &Path, offset: u64, line: u64) -
     file.seek(SeekFrom::Start(offset)).at(path)?;
     file.read_exact(&mut torn).at(path)?;
     let sha256: [u8; 32] = Sha256::digest(&torn).into();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = custody_fsio::parent_dir(path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut n = 0u32;
-    let (saved_as, mut out) = loop {
+    let saved_as = loop {
         let suffix = if n == 0 { String::new() } else { format!(".{n}") };
         let candidate = dir.join(format!("{name}.torn-line{line}{suffix}"));
-        let mut opts = OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        match opts.open(&candidate) {
-            Ok(f) => break (candidate, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
-            Err(e) => return Err(LedgerError::Io { path: candidate, source: e }),
+        match custody_fsio::write_new(&candidate, &torn, 0o600) {
+            Ok(()) => break candidate,
+            Err(custody_fsio::FsioError::Exists { .. }) if n < 1000 => n += 1,
+            Err(e) => return Err(LedgerError::Io { path: candidate, source: e.into() }),
         }
     };
-    out.write_all(&torn).at(&saved_as)?;
-    out.sync_all().at(&saved_as)?;
-    File::open(&dir).and_then(|d| d.sync_all()).at(&dir)?;
     file.set_len(offset).at(path)?;
     file.sync_all().at(path)?;
     Ok(Repaired { line, offset, bytes: torn.len() as u64, sha256, saved_as })

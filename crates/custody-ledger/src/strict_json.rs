@@ -2,6 +2,8 @@
 //!
 //! `serde_json::Value` silently keeps the last of duplicate keys, so two readers could
 //! disagree on what a line says; a ledger line with a duplicate key is refused instead.
+//! Public so that every signed JSON document (ledger lines, certificates) has this one
+//! reader.
 
 use std::fmt;
 
@@ -9,12 +11,16 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 /// Why a byte string is not acceptable JSON.
-pub(crate) enum JsonProblem {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonProblem {
+    /// Not JSON at all.
     Syntax,
+    /// An object names this key twice.
     DuplicateKey(String),
 }
 
-pub(crate) fn parse(bytes: &[u8]) -> Result<Value, JsonProblem> {
+/// Parses `bytes` as one JSON value, refusing any object with a duplicate key.
+pub fn parse(bytes: &[u8]) -> Result<Value, JsonProblem> {
     match serde_json::from_slice::<Strict>(bytes) {
         Ok(Strict(v)) => Ok(v),
         Err(e) => {

@@ -102,7 +102,7 @@ fn cosignature_round_trip_and_worked_example_in_docs() {
     // A changed timestamp, text or key breaks it.
     let bad_time = cosigned.replace(&cosigned[cosigned.rfind(' ').unwrap() + 1..], "AAAA\n");
     assert!(cosignature::open_checkpoint(&bad_time, std::slice::from_ref(&log), std::slice::from_ref(&w)).is_err());
-    let other = CosignerVerifier::new(WORKED_WITNESS, &SecretKey::generate().public_key()).unwrap();
+    let other = CosignerVerifier::new(WORKED_WITNESS, &SecretKey::generate().unwrap().public_key()).unwrap();
     let o = cosignature::open_checkpoint(&cosigned, std::slice::from_ref(&log), std::slice::from_ref(&other)).unwrap();
     assert!(o.cosigned_by(&other).is_none(), "an unknown cosigner key is ignored, not trusted");
     let forged = cosigned.replace("\n5\n", "\n6\n");

@@ -59,8 +59,8 @@ fn checkpoint_signed_and_cosigned() {
         assert!(Checkpoint::parse_body(bad).is_err(), "{bad:?}");
     }
 
-    let owner = SecretKey::generate();
-    let ward = SecretKey::generate();
+    let owner = SecretKey::generate().unwrap();
+    let ward = SecretKey::generate().unwrap();
     let owner_v = NoteVerifier::new("contractor", &owner.public_key()).unwrap();
     let ward_v = NoteVerifier::new("shinjuku-ward", &ward.public_key()).unwrap();
     let note = checkpoint::sign_note(&body, "contractor", &owner).unwrap();
@@ -70,7 +70,7 @@ fn checkpoint_signed_and_cosigned() {
     assert_eq!(Checkpoint::parse_body(text).unwrap(), cp);
     assert_eq!(by, ["contractor", "shinjuku-ward"]);
     assert!(matches!(checkpoint::open_note(&note, &[ward_v]), Err(LedgerError::NoteNotVerified)));
-    let stranger = NoteVerifier::new("contractor", &SecretKey::generate().public_key()).unwrap();
+    let stranger = NoteVerifier::new("contractor", &SecretKey::generate().unwrap().public_key()).unwrap();
     assert!(checkpoint::open_note(&note, &[stranger]).is_err());
     // The signed-note spec lets a text hold blank lines: it ends at the last one.
     let two = checkpoint::sign_note("two\n\nparagraphs\n", "x", &owner).unwrap();

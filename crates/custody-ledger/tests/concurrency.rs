@@ -20,7 +20,7 @@ fn child_key(n: u8) -> SecretKey {
 fn concurrent_thread_appends_make_a_valid_ledger() {
     let dir = tempfile::tempdir().unwrap();
     let l = Arc::new(Ledger::create(&dir.path().join("l")).unwrap());
-    let key = Arc::new(SecretKey::generate());
+    let key = Arc::new(SecretKey::generate().unwrap());
     let threads: Vec<_> = (0..4)
         .map(|t| {
             let (l, key) = (l.clone(), key.clone());

@@ -43,7 +43,7 @@ fn worked_example_matches_docs() {
 #[test]
 fn append_and_verify_many() {
     let dir = tempfile::tempdir().unwrap();
-    let key = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
     let l = make_ledger(dir.path(), 50, &key);
     let bytes = std::fs::read(l.path()).unwrap();
     let v = verify_bytes(&bytes, &key).unwrap();
@@ -70,10 +70,10 @@ fn append_and_verify_many() {
 #[test]
 fn unknown_actor_and_wrong_key_are_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let key = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
     let l = make_ledger(dir.path(), 3, &key);
     let bytes = std::fs::read(l.path()).unwrap();
-    let other = SecretKey::generate();
+    let other = SecretKey::generate().unwrap();
     let err = verify(BufReader::new(&bytes[..]), &other.public_key()).unwrap_err();
     assert_eq!(err.line, 1);
     assert_eq!(err.problem, Problem::UnknownActor(key.key_id()));
@@ -87,7 +87,7 @@ fn unknown_actor_and_wrong_key_are_reported() {
 #[test]
 fn torn_tail_is_refused_by_append_and_reported_by_verify() {
     let dir = tempfile::tempdir().unwrap();
-    let key = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
     let l = make_ledger(dir.path(), 3, &key);
     let good = std::fs::read(l.path()).unwrap();
     let second_nl = good.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(1).unwrap().0;
@@ -121,7 +121,7 @@ fn torn_tail_is_refused_by_append_and_reported_by_verify() {
 #[test]
 fn duplicate_keys_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let key = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
     let l = make_ledger(dir.path(), 2, &key);
     let text = std::fs::read_to_string(l.path()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -146,7 +146,7 @@ fn duplicate_keys_are_refused() {
 #[test]
 fn non_canonical_lines_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let key = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
     let l = make_ledger(dir.path(), 1, &key);
     let text = std::fs::read_to_string(l.path()).unwrap();
     let line = text.trim_end();
@@ -164,7 +164,7 @@ fn non_canonical_lines_are_refused() {
 #[test]
 fn bodies_with_floats_or_huge_integers_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let key = SecretKey::generate();
+    let key = SecretKey::generate().unwrap();
     let l = make_ledger(dir.path(), 0, &key);
     for (v, ptr) in [
         (json!({"x": 1.5}), "/x"),

@@ -22,7 +22,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::anchor;
-use crate::fsutil::{read_regular, write_atomic};
+use crate::fsutil::read_regular;
 use crate::{assurance_name, outcome_name, Error, Home, Session};
 
 /// Largest erasure record read.
@@ -302,14 +302,14 @@ pub fn certify(session: &Session<'_>, req: &CertifyRequest) -> Result<CertifyRep
         }
     };
     for (n, (p, b)) in written.iter().enumerate() {
-        if let Err(e) = write_atomic(p, b, 0o644, true) {
+        if let Err(e) = custody_fsio::write_new(p, b, 0o644).map_err(Error::from) {
             undo(n);
             return Err(e);
         }
     }
     // The home's copy is the chain the next certificate links to: write it before the
     // ledger entry, so a recorded certificate is always in the chain.
-    if let Err(e) = write_atomic(&chain_copy, &bytes, 0o644, true) {
+    if let Err(e) = custody_fsio::write_new(&chain_copy, &bytes, 0o644).map_err(Error::from) {
         undo(written.len());
         return Err(e);
     }
@@ -388,10 +388,10 @@ fn write_package(session: &Session<'_>, dir: &Path, cert: &[u8], sig: &str, html
     }
     let mut sums = String::new();
     for (name, bytes) in &files {
-        write_atomic(&dir.join(name), bytes, 0o644, true)?;
+        custody_fsio::write_new(&dir.join(name), bytes, 0o644)?;
         sums.push_str(&format!("{}  {name}\n", Certificate::hash_of(bytes)));
     }
-    write_atomic(&dir.join(SUMS), sums.as_bytes(), 0o644, true)
+    custody_fsio::write_new(&dir.join(SUMS), sums.as_bytes(), 0o644).map_err(Error::from)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -446,7 +446,7 @@ pub fn countersign(session: &Session<'_>, cert_path: &Path) -> Result<Countersig
     let comment =
         format!("custody countersignature of {} by {} ({key_id})", cert.id, person.name.replace(['\n', '\r'], " "));
     let sig = key.sign_minisign(&bytes[..], &comment, &format!("countersignature of {}", cert.id))?;
-    write_atomic(&sig_path, sig.as_bytes(), 0o644, true)?;
+    custody_fsio::write_new(&sig_path, sig.as_bytes(), 0o644)?;
     let event = parse_hash(&Certificate::hash_of(&bytes), cert_path).map(|certificate_sha256| {
         Event::Countersigned(events::Countersigned {
             v: events::BODY_VERSION,

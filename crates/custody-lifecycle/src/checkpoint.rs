@@ -21,7 +21,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::HomeDamage;
-use crate::fsutil::{open_untrusted, read_untrusted, write_atomic};
+use crate::fsutil::{open_untrusted, read_untrusted};
 use crate::ledger_check::{verify_ledger_reader, LedgerReport};
 use crate::{Error, Home, Session};
 
@@ -80,7 +80,7 @@ pub fn make_checkpoint(session: &Session<'_>, out: Option<&Path>) -> Result<Chec
     let cp = Checkpoint::of_leaves(&origin_of(home.public_key()), &leaves);
     let note = cp.sign(session.secret_key())?;
     if let Some(out) = out {
-        write_atomic(out, note.as_bytes(), 0o644, true)?;
+        custody_fsio::write_new(out, note.as_bytes(), 0o644)?;
     }
     Ok(CheckpointReport { origin: cp.origin, size: cp.size, root: cp.root, note, out: out.map(Path::to_path_buf) })
 }
@@ -256,11 +256,11 @@ pub fn cosign(session: &Session<'_>, plan: CosignPlan) -> Result<CosignReport, E
     // still holds what it vouched for, and cosigning the same checkpoint again works.
     fs::create_dir_all(dir).map_err(Error::io(dir))?;
     if plan.first {
-        write_atomic(&dir.join(PINNED_KEY), plan.key.to_minisign(plan.origin()).as_bytes(), 0o644, false)?;
+        custody_fsio::write_replace(&dir.join(PINNED_KEY), plan.key.to_minisign(plan.origin()).as_bytes(), 0o644)?;
     }
-    write_atomic(&dir.join(LATEST), cosigned.as_bytes(), 0o644, false)?;
+    custody_fsio::write_replace(&dir.join(LATEST), cosigned.as_bytes(), 0o644)?;
     let out = plan.req.out.clone().unwrap_or_else(|| plan.req.checkpoint.clone());
-    write_atomic(&out, cosigned.as_bytes(), 0o644, false)?;
+    custody_fsio::write_replace(&out, cosigned.as_bytes(), 0o644)?;
 
     let cp = &plan.submitted.checkpoint;
     Ok(CosignReport {

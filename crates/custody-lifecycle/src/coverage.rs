@@ -22,7 +22,6 @@ use custody_wipe::{Assurance, ErasureRecord, ItemKind, ItemResult, PlannedItem};
 use serde::{Deserialize, Serialize};
 
 use crate::error::HomeDamage;
-use crate::fsutil::write_atomic;
 use crate::wipe::PayloadRef;
 use crate::{Error, Home};
 
@@ -68,7 +67,7 @@ pub(crate) fn note_opened(
     };
     let path = dir.join(format!("{}-{seq}.json", note.payload_id));
     let bytes = serde_json::to_vec(&note).map_err(|e| Error::io(&path)(std::io::Error::other(e)))?;
-    write_atomic(&path, &bytes, 0o600, false)
+    custody_fsio::write_replace(&path, &bytes, 0o600).map_err(Error::from)
 }
 
 fn notes(home: &Home) -> Vec<(PathBuf, OpenedNote)> {
@@ -162,10 +161,10 @@ pub(crate) fn settle(
         return Ok(());
     }
     let path = coverage_path(home, record_sha256);
-    let dir = crate::fsutil::parent_dir(&path);
+    let dir = custody_fsio::parent_dir(&path);
     fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
     let bytes = serde_json::to_vec(&covered).map_err(|e| Error::io(&path)(std::io::Error::other(e)))?;
-    write_atomic(&path, &bytes, 0o600, false)
+    custody_fsio::write_replace(&path, &bytes, 0o600).map_err(Error::from)
 }
 
 /// The coverage a wipe left for a record, if any.

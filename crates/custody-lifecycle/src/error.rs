@@ -195,6 +195,15 @@ pub enum Unreadable {
     Label,
 }
 
+/// Every file the lifecycle writes goes through `custody_fsio`; its failures reach the
+/// person as the same I/O error as before, `AlreadyExists` for a taken name.
+impl From<custody_fsio::FsioError> for Error {
+    fn from(e: custody_fsio::FsioError) -> Error {
+        let path = e.path().map(PathBuf::from).unwrap_or_default();
+        Error::Io { path, source: e.into() }
+    }
+}
+
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();

@@ -22,7 +22,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::HomeDamage;
-use crate::fsutil::{sync_dir, write_atomic};
 use crate::{now, Error, TOOL};
 
 const PERSON: &str = "person.json";
@@ -131,12 +130,12 @@ impl Home {
     }
 
     fn init_files(root: &Path, person: &Person, key_passphrase: &SecretString) -> Result<Home, Error> {
-        let secret = SecretKey::generate();
+        let secret = SecretKey::generate()?;
         let public = secret.public_key();
         let comment = format!("custody key of {} ({})", person.name, person.org);
         let key_text = secret.to_encrypted_minisign(key_passphrase, &comment)?;
-        write_atomic(&root.join(SECRET), key_text.as_bytes(), 0o600, true)?;
-        write_atomic(&root.join(PUBLIC), public.to_minisign(&comment).as_bytes(), 0o644, true)?;
+        custody_fsio::write_new(&root.join(SECRET), key_text.as_bytes(), 0o600)?;
+        custody_fsio::write_new(&root.join(PUBLIC), public.to_minisign(&comment).as_bytes(), 0o644)?;
 
         let ledger_path = root.join(LEDGER);
         let ledger = Ledger::create(&ledger_path)?;
@@ -159,8 +158,8 @@ impl Home {
             part: HomeDamage::Person,
             what: e.to_string(),
         })?;
-        write_atomic(&root.join(PERSON), &bytes, 0o644, true)?;
-        sync_dir(root).map_err(Error::io(root))?;
+        custody_fsio::write_new(&root.join(PERSON), &bytes, 0o644)?;
+        custody_fsio::sync_dir(root)?;
         Ok(Home { root: root.to_path_buf(), person: person.clone(), public })
     }
 
@@ -252,9 +251,10 @@ impl Home {
             return Ok(k);
         }
         let mut key = zeroize::Zeroizing::new([0u8; 32]);
-        crate::fsutil::getrandom(key.as_mut_slice()).map_err(Error::io("/dev/urandom"))?;
+        custody_fsio::fill_random(key.as_mut_slice())
+            .map_err(|_| custody_notice::PassphraseError::RandomnessUnavailable)?;
         let text = zeroize::Zeroizing::new(format!("{}\n", hex::encode(key.as_slice())));
-        match write_atomic(&path, text.as_bytes(), 0o600, true) {
+        match custody_fsio::write_new(&path, text.as_bytes(), 0o600).map_err(Error::from) {
             Ok(()) => Ok(*key),
             // Another command made it first: use theirs.
             Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -272,7 +272,7 @@ impl Home {
 
     /// Writes the public key to `path`, whole or not at all.
     pub fn export_public_key(&self, path: &Path) -> Result<(), Error> {
-        write_atomic(path, self.public_key_text().as_bytes(), 0o644, false)
+        custody_fsio::write_replace(path, self.public_key_text().as_bytes(), 0o644).map_err(Error::from)
     }
 
     /// Decrypts the secret key: every step that records something needs it.

@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::BufReader;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use custody_keys::{KeyId, PublicKey};
@@ -12,10 +11,6 @@ use custody_ledger::Hash;
 use serde::Serialize;
 
 use crate::Error;
-
-fn libc_nonblock() -> i32 {
-    rustix::fs::OFlags::NONBLOCK.bits() as i32
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LedgerReport {
@@ -37,7 +32,7 @@ pub struct LedgerReport {
 pub fn verify_ledger(path: &Path, expected: Option<&PublicKey>) -> Result<LedgerReport, Error> {
     // O_NONBLOCK and a type check: a FIFO named as the ledger must not hang the verify.
     let open = || -> Result<BufReader<File>, Error> {
-        let f = File::options().read(true).custom_flags(libc_nonblock()).open(path).map_err(Error::io(path))?;
+        let f = crate::sys::open_read_nonblock(path).map_err(Error::io(path))?;
         if !f.metadata().map_err(Error::io(path))?.is_file() {
             return Err(Error::InputFile { path: path.to_path_buf(), problem: custody_seal::FileProblem::NotRegular });
         }

@@ -18,6 +18,8 @@
 //! # Ok::<(), custody_lifecycle::Error>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod anchor;
 mod certify;
 mod checkpoint;
@@ -34,6 +36,7 @@ mod opened;
 mod precheck;
 mod repair;
 mod seal;
+mod sys;
 mod verify_cert;
 mod wipe;
 

@@ -14,7 +14,7 @@ pub struct Machine {
 
 impl Machine {
     pub fn current() -> Machine {
-        let hostname = rustix::system::uname().nodename().to_string_lossy().into_owned();
+        let hostname = crate::sys::hostname();
         let machine_id = ["/etc/machine-id", "/var/lib/dbus/machine-id"]
             .iter()
             .find_map(|p| std::fs::read_to_string(p).ok())

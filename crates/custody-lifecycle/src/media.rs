@@ -15,10 +15,8 @@ pub(crate) fn on_separate_medium(dir: &Path) -> bool {
         return false;
     }
     const TMPFS_MAGIC: i64 = 0x0102_1994;
-    match rustix::fs::statfs(&dir) {
-        // f_type is i64 on x86_64 but u32 or i32 elsewhere.
-        #[allow(clippy::unnecessary_cast)]
-        Ok(st) => st.f_type as i64 != TMPFS_MAGIC,
+    match crate::sys::fs_magic(&dir) {
+        Ok(magic) => magic != TMPFS_MAGIC,
         Err(_) => true,
     }
 }
@@ -37,7 +35,7 @@ pub(crate) fn same_device(a: &Path, b: &Path) -> bool {
 pub(crate) fn on_removable_device(path: &Path) -> bool {
     let Ok(meta) = fs::metadata(path) else { return false };
     let dev = meta.dev();
-    let (major, minor) = (rustix::fs::major(dev), rustix::fs::minor(dev));
+    let (major, minor) = crate::sys::major_minor(dev);
     let base = format!("/sys/dev/block/{major}:{minor}");
     let read_flag = |p: String| fs::read_to_string(p).map(|s| s.trim() == "1").unwrap_or(false);
     read_flag(format!("{base}/removable")) || read_flag(format!("{base}/../removable"))

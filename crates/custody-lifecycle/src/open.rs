@@ -16,10 +16,11 @@ use custody_seal::Label;
 use serde::Serialize;
 
 use crate::error::DestProblem;
-use crate::fsutil::{is_within, parent_dir, resolve_lenient};
+use crate::fsutil::{is_within, resolve_lenient};
 use crate::inputs::{read_bounded, MAX_KEY_FILE};
 use crate::media::{on_removable_device, on_travelling_medium, same_device};
 use crate::{Error, Machine, Session};
+use custody_fsio::parent_dir;
 
 pub use crate::inputs::read_passphrase_file;
 

@@ -12,11 +12,11 @@ use custody_notice::{Notice, NoticeId, Passphrase};
 use custody_seal::{LabelInfo, ManifestMeta, PayloadId};
 use serde::Serialize;
 
-use crate::fsutil::write_atomic;
-use crate::fsutil::{is_within, parent_dir, resolve_lenient};
+use crate::fsutil::{is_within, resolve_lenient};
 use crate::media::on_separate_medium;
 use crate::open::label_signature_path;
 use crate::{now, Error, Session};
+use custody_fsio::parent_dir;
 
 /// What ward staff (or a contractor returning data, R8) asks for.
 #[derive(Debug, Clone)]
@@ -119,7 +119,7 @@ pub fn seal_delivery(
     let manifests = session.home().root().join("manifests");
     let kept = std::fs::create_dir_all(&manifests).map_err(Error::io(&manifests)).and_then(|()| {
         let path = manifests.join(format!("{}.json", label.payload_id));
-        crate::fsutil::write_atomic(&path, &sealed.outcome.manifest.to_jcs(), 0o600, false)
+        custody_fsio::write_replace(&path, &sealed.outcome.manifest.to_jcs(), 0o600).map_err(Error::from)
     });
     if let Err(e) = kept {
         undo_media();
@@ -176,7 +176,7 @@ fn sign_label(session: &Session<'_>, label: &custody_seal::Label, sig_path: &Pat
     let key_id = session.home().key_id();
     let trusted = format!("custody label {} sealed_by {key_id}", label.payload_id);
     let sig = session.secret_key().sign_minisign(&label.to_bytes()[..], &trusted, "custody label signature")?;
-    write_atomic(sig_path, sig.as_bytes(), 0o644, true)
+    custody_fsio::write_new(sig_path, sig.as_bytes(), 0o644).map_err(Error::from)
 }
 
 /// Sealing the custody home would put the secret key and the ledger into the delivery.

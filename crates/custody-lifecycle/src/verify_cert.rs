@@ -66,7 +66,7 @@ fn read_text(path: &Path) -> Result<String, Error> {
 /// countersignatures (`<cert>.<16 hex>.minisig`).
 fn signatures(cert: &Path) -> Result<(Option<SignatureFile>, Vec<SignatureFile>), Error> {
     let name = cert.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-    let dir = crate::fsutil::parent_dir(cert);
+    let dir = custody_fsio::parent_dir(cert);
     let main_path = dir.join(format!("{name}.minisig"));
     let main = match main_path.symlink_metadata() {
         Ok(_) => Some(SignatureFile { name: format!("{name}.minisig"), text: read_text(&main_path)? }),

@@ -24,7 +24,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::HomeDamage;
-use crate::fsutil::{write_atomic, write_atomic_noreplace};
 use crate::home::{PendingUnlock, UnlockWatch};
 use crate::{Error, Home, Session};
 
@@ -122,7 +121,7 @@ pub fn plan_wipe(home: &Home, req: &WipeRequest) -> Result<WipeJob, Error> {
     opts.notice_destroyed = req.notice_destroyed;
     opts.protected.push(home.root().to_path_buf());
     let journal = journal_path(home, req);
-    let journal_dir = crate::fsutil::parent_dir(&journal);
+    let journal_dir = custody_fsio::parent_dir(&journal);
     std::fs::create_dir_all(&journal_dir).map_err(Error::io(&journal_dir))?;
     // Targets that an interrupted run of this job already erased (a file gone, a
     // folder removed) are covered by its journal: running the same command again must
@@ -227,18 +226,15 @@ fn check_can_record(home: &Home, job: &WipeJob, record_out: Option<&Path>) -> Re
     })?;
     let records = home.root().join("records");
     std::fs::create_dir_all(&records).map_err(Error::io(&records))?;
-    let probe = crate::fsutil::temp_sibling(&records.join("probe"));
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&probe)
-        .and_then(|_| std::fs::remove_file(&probe))
-        .map_err(Error::io(&records))?;
+    // Created and removed again (on drop): can records be written here at all? No
+    // record is ever named like this.
+    custody_fsio::NewFile::create(&records.join(".write-probe"), 0o600)
+        .map_err(|e| Error::Io { path: records.clone(), source: e.into() })?;
     if let Some(out) = record_out {
         if out.symlink_metadata().is_ok() && !is_record_of_job(out, job) {
             return Err(Error::RecordExists { path: out.to_path_buf() });
         }
-        let dir = crate::fsutil::parent_dir(out);
+        let dir = custody_fsio::parent_dir(out);
         if !dir.is_dir() {
             return Err(Error::Io {
                 path: out.to_path_buf(),
@@ -264,12 +260,8 @@ fn is_record_of_job(path: &Path, job: &WipeJob) -> bool {
 /// only if it is a regular file of a record's size.
 fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
     const MAX: u64 = 64 << 20;
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
-        .open(path)?;
+    let f = crate::sys::open_read_nofollow(path)?;
     if !f.metadata()?.is_file() {
         return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not a regular file"));
     }
@@ -392,9 +384,9 @@ fn finish(
     if let (Some(j), false) = (journal, recovering) {
         if let Some(key) = record.path_key() {
             let text = format!("{}\n", hex::encode(key.expose_bytes()));
-            write_atomic(&pending_key_path(j), text.as_bytes(), 0o600, false)?;
+            custody_fsio::write_replace(&pending_key_path(j), text.as_bytes(), 0o600)?;
         }
-        write_atomic(&pending_path(j), &bytes, 0o600, false)?;
+        custody_fsio::write_replace(&pending_path(j), &bytes, 0o600)?;
         custody_wipe::fault::point("record-pending");
     }
 
@@ -403,7 +395,7 @@ fn finish(
     let stamp = record.started.replace([':', '-'], "");
     let record_path = records.join(format!("erasure-{stamp}-{}.json", &record_sha256[..12]));
     // Named by the record's own hash: an existing file of that name is this record.
-    write_atomic(&record_path, &bytes, 0o600, false)?;
+    custody_fsio::write_replace(&record_path, &bytes, 0o600)?;
     let record_copy = match record_out {
         Some(out) => Some(keep_copy(out, &bytes)?),
         None => None,
@@ -413,7 +405,7 @@ fn finish(
     // an auditor who is told a path can check that it was among the items erased.
     if let Some(key) = record.path_key() {
         let key_path = record_path.with_extension("pathkey");
-        write_atomic(&key_path, format!("{}\n", hex::encode(key.expose_bytes())).as_bytes(), 0o600, false)?;
+        custody_fsio::write_replace(&key_path, format!("{}\n", hex::encode(key.expose_bytes())).as_bytes(), 0o600)?;
     }
     custody_wipe::fault::point("record-kept");
 
@@ -520,10 +512,10 @@ fn keep_copy(out: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
             Ok(existing) if existing == bytes => return Ok(candidate),
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                match write_atomic_noreplace(&candidate, bytes, 0o600) {
+                match custody_fsio::write_new(&candidate, bytes, 0o600) {
                     Ok(()) => return Ok(candidate),
-                    Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {}
-                    Err(e) => return Err(e),
+                    Err(custody_fsio::FsioError::Exists { .. }) => {}
+                    Err(e) => return Err(e.into()),
                 }
             }
             Err(_) => {}
@@ -625,7 +617,7 @@ fn remember_payloads(job: &WipeJob) -> Result<(), Error> {
     }
     let path = payloads_path(journal);
     let bytes = serde_json::to_vec(&job.payloads).map_err(|e| Error::io(&path)(std::io::Error::other(e)))?;
-    write_atomic(&path, &bytes, 0o600, false)
+    custody_fsio::write_replace(&path, &bytes, 0o600).map_err(Error::from)
 }
 
 fn remembered_payloads(journal: Option<&Path>) -> Result<Vec<PayloadRef>, Error> {
@@ -685,7 +677,7 @@ mod tests {
         // The rename itself refuses a name taken meanwhile.
         let taken = dir.path().join("taken");
         std::fs::write(&taken, b"x").unwrap();
-        assert!(write_atomic_noreplace(&taken, b"y", 0o600).is_err());
+        assert!(custody_fsio::write_new(&taken, b"y", 0o600).is_err());
         assert_eq!(std::fs::read(&taken).unwrap(), b"x");
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(left.len(), 4, "no temporary file is left: {left:?}");

@@ -8,7 +8,7 @@ use crate::error::PassphraseError;
 /// multiple of 32, so masking keeps the distribution uniform (no modulo bias).
 pub(crate) fn fill_symbols(out: &mut [u8]) -> Result<(), PassphraseError> {
     let mut bytes = Zeroizing::new(vec![0u8; out.len()]);
-    getrandom::getrandom(&mut bytes[..]).map_err(|_| PassphraseError::RandomnessUnavailable)?;
+    custody_fsio::fill_random(&mut bytes[..]).map_err(|_| PassphraseError::RandomnessUnavailable)?;
     for (o, b) in out.iter_mut().zip(bytes.iter()) {
         *o = b & 31;
     }

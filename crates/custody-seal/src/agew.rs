@@ -12,7 +12,6 @@ use std::sync::mpsc::{Receiver, SyncSender};
 
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine as _;
-use rand::RngCore;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305};
 use ring::{hkdf, hmac};
 use secrecy::{ExposeSecret, SecretString};
@@ -42,10 +41,10 @@ pub(crate) struct FileKeys {
 
 impl FileKeys {
     pub(crate) fn generate() -> io::Result<Self> {
-        let mut rng = rand::rngs::OsRng;
         let mut k = FileKeys { file_key: Zeroizing::new([0u8; 16]), salt: [0; 16], nonce: [0; 16] };
         for b in [&mut k.file_key[..], &mut k.salt[..], &mut k.nonce[..]] {
-            rng.try_fill_bytes(b).map_err(|e| io::Error::other(format!("the system random source failed: {e}")))?;
+            custody_fsio::fill_random(b)
+                .map_err(|e| io::Error::other(format!("the system random source failed: {e}")))?;
         }
         Ok(k)
     }

@@ -4,7 +4,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use rand::RngCore;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Crockford base32 without I, L, O, U: symbols a person can read back without
@@ -29,9 +28,9 @@ pub struct InvalidPayloadId;
 impl PayloadId {
     /// A fresh id for a payload sealed on `date`, with 40 bits from the OS random
     /// source, or its error.
-    pub fn generate(date: NaiveDate) -> Result<PayloadId, rand::Error> {
+    pub fn generate(date: NaiveDate) -> Result<PayloadId, custody_fsio::FsioError> {
         let mut bytes = [0u8; RANDOM_SYMBOLS];
-        rand::rngs::OsRng.try_fill_bytes(&mut bytes)?;
+        custody_fsio::fill_random(&mut bytes)?;
         let mut s = date.format("%Y%m%d-").to_string();
         // 32 divides 256, so taking 5 bits of each byte keeps every symbol equally likely.
         s.extend(bytes.iter().map(|b| char::from(CROCKFORD[usize::from(b & 31)])));

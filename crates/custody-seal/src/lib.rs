@@ -37,6 +37,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// The one `unsafe` call (sync_file_range, which rustix does not wrap) is allowed on its
+// own function in `sys`; nothing else may use unsafe.
+#![deny(unsafe_code)]
+
 mod agew;
 mod ctout;
 mod error;

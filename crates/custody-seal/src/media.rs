@@ -1,11 +1,10 @@
 //! Writing a payload and its label onto media: preflight checks, temporary names,
 //! fsync, rename, and cleanup of everything written when anything fails.
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 
-use rand::Rng;
+use custody_fsio::{FsioError, NewFile};
 use secrecy::SecretString;
 
 use crate::error::SealError;
@@ -40,7 +39,8 @@ pub struct Sealed {
 /// Before writing anything: the source and media must not overlap, the media must have
 /// room for the estimated payload, and FAT media must not be asked for a file of 4 GiB or
 /// more. The payload is written under a temporary name, hashed as it goes, fsynced; then
-/// the label is written the same way and renamed; then the payload is renamed. On any
+/// the label is written the same way and renamed; then the payload is renamed. Neither
+/// rename replaces a file that took the name meanwhile. On any
 /// failure every file written is removed.
 pub fn seal_to_media(
     tree: &SourceTree,
@@ -63,19 +63,29 @@ pub fn seal_to_media(
 
     let mut cleanup = Cleanup::default();
     let result = (|| {
-        let (tmp, file) = create_temp(media_dir, &format!("{id}.age"))?;
-        cleanup.0.push(tmp.clone());
+        // 0o666: the umask decides, as for any file a person copies to a stick. Open for
+        // reading too: the payload's hash catches up by reading back (ctout::drain_file).
+        let mut payload = NewFile::create(&payload_path, 0o666).map_err(fsio_error)?;
+        let file = payload.file().try_clone().map_err(SealError::io(payload.temp_path()))?;
         let (outcome, file) = seal_file(tree, meta, passphrase, file, progress)?;
-        file.sync_all().map_err(SealError::io(&tmp))?;
         drop(file);
 
         let label = Label::from_outcome(&outcome, info);
-        write_atomic(media_dir, &label_path, &label.to_bytes(), &mut cleanup)?;
-        cleanup.0.push(label_path.clone());
-        fs::rename(&tmp, &payload_path).map_err(SealError::io(&payload_path))?;
-        cleanup.0.retain(|p| p != &tmp);
-        cleanup.0.push(payload_path.clone());
-        sync_dir(media_dir)?;
+        let written = custody_fsio::write_new(&label_path, &label.to_bytes(), 0o666);
+        // A failed directory sync comes after the rename: the label is there to remove.
+        if matches!(written, Ok(()) | Err(FsioError::SyncDir { .. })) {
+            cleanup.0.push(label_path.clone());
+        }
+        written.map_err(fsio_error)?;
+        // The payload gets its name last: a payload without its label is never visible.
+        match payload.persist() {
+            Ok(()) => {}
+            Err(e @ FsioError::SyncDir { .. }) => {
+                cleanup.0.push(payload_path.clone());
+                return Err(fsio_error(e));
+            }
+            Err(e) => return Err(fsio_error(e)),
+        }
         Ok(Sealed { payload_path: payload_path.clone(), label_path: label_path.clone(), label, outcome })
     })();
     if result.is_ok() {
@@ -97,37 +107,12 @@ impl Drop for Cleanup {
     }
 }
 
-fn create_temp(dir: &Path, base: &str) -> Result<(PathBuf, File), SealError> {
-    let mut rng = rand::rngs::OsRng;
-    loop {
-        let suffix: String =
-            (0..8).map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.gen_range(0..36)])).collect();
-        let p = dir.join(format!("{base}.tmp-{suffix}"));
-        // Readable too: the payload's hash catches up by reading back (ctout::drain_file).
-        match File::options().read(true).write(true).create_new(true).open(&p) {
-            Ok(f) => return Ok((p, f)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(SealError::io(&p)(e)),
-        }
+/// A name taken meanwhile is the same refusal as one taken before the seal began.
+fn fsio_error(e: FsioError) -> SealError {
+    match e {
+        FsioError::Exists { path } => SealError::AlreadyExists { path },
+        e => SealError::Io { path: e.path().map(Path::to_path_buf).unwrap_or_default(), source: e.into() },
     }
-}
-
-/// Writes `bytes` to `dest` through a temporary file in the same directory.
-fn write_atomic(dir: &Path, dest: &Path, bytes: &[u8], cleanup: &mut Cleanup) -> Result<(), SealError> {
-    let base = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (tmp, mut f) = create_temp(dir, &base)?;
-    cleanup.0.push(tmp.clone());
-    f.write_all(bytes).map_err(SealError::io(&tmp))?;
-    f.sync_all().map_err(SealError::io(&tmp))?;
-    drop(f);
-    fs::rename(&tmp, dest).map_err(SealError::io(dest))?;
-    cleanup.0.retain(|p| p != &tmp);
-    Ok(())
-}
-
-/// The renames are durable only once the directory itself is synced.
-fn sync_dir(dir: &Path) -> Result<(), SealError> {
-    File::open(dir).and_then(|d| d.sync_all()).map_err(SealError::io(dir))
 }
 
 /// Upper bound of the age file's size for `tree`: file data, tar headers and padding,

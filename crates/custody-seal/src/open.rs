@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use age::DecryptError;
-use rand::Rng;
 use secrecy::SecretString;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -210,15 +209,13 @@ pub fn decrypt_to<W: Write>(payload: &Path, passphrase: &SecretString, mut out: 
 /// Opens the payload without following a symlink or blocking on a FIFO, and requires
 /// a regular file: a device named as the payload would otherwise stream forever.
 fn open_payload(payload: &Path) -> Result<File, OpenError> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let f =
-        File::options().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(payload).map_err(|e| {
-            if e.raw_os_error() == Some(libc::ELOOP) {
-                OpenError::NotAnAgeFile
-            } else {
-                OpenError::io(payload)(e)
-            }
-        })?;
+    let f = sys::open_read_nofollow(payload).map_err(|e| {
+        if sys::is_symlink_refused(&e) {
+            OpenError::NotAnAgeFile
+        } else {
+            OpenError::io(payload)(e)
+        }
+    })?;
     if !f.metadata().map_err(OpenError::io(payload))?.is_file() {
         return Err(OpenError::NotAnAgeFile);
     }
@@ -590,10 +587,8 @@ pub fn sweep_stale_staging(parent: &Path) -> Vec<PathBuf> {
 
 impl Staging {
     fn create(parent: &Path) -> Result<Staging, OpenError> {
-        let mut rng = rand::rngs::OsRng;
         loop {
-            let suffix: String =
-                (0..12).map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.gen_range(0..36)])).collect();
+            let suffix = random_suffix().map_err(|e| OpenError::io(parent)(e.into()))?;
             let path = parent.join(format!("{STAGING_PREFIX}{suffix}"));
             match fs::DirBuilder::new().mode(0o700).create(&path) {
                 Ok(()) => {
@@ -624,12 +619,24 @@ impl Staging {
                 self.committed = true;
                 Ok(())
             }
-            Err(e) if matches!(e.raw_os_error(), Some(libc::ENOTEMPTY) | Some(libc::EEXIST) | Some(libc::ENOTDIR)) => {
-                Err(OpenError::DestNotEmpty { dest: dest.to_path_buf() })
-            }
+            Err(e) if sys::is_rename_target_taken(&e) => Err(OpenError::DestNotEmpty { dest: dest.to_path_buf() }),
             Err(e) => Err(OpenError::io(dest)(e)),
         }
     }
+}
+
+/// 12 symbols of 0-9a-z, uniform: bytes of 252 or more (7 * 36) are drawn again.
+fn random_suffix() -> Result<String, custody_fsio::FsioError> {
+    const SYMBOLS: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(12);
+    while out.len() < 12 {
+        let mut b = [0u8; 16];
+        custody_fsio::fill_random(&mut b)?;
+        out.extend(
+            b.iter().filter(|&&x| x < 252).map(|&x| char::from(SYMBOLS[usize::from(x % 36)])).take(12 - out.len()),
+        );
+    }
+    Ok(out)
 }
 
 impl Drop for Staging {

@@ -3,7 +3,6 @@
 
 use std::fs::File;
 use std::io::{self, Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -258,14 +257,13 @@ fn copy_file(
     // O_NOFOLLOW: a file swapped for a symlink since the scan must not be followed.
     // O_NONBLOCK: a file swapped for a FIFO must not block the open; the fstat below
     // then finds it is not a regular file. (Regular files ignore the flag.)
-    let mut f =
-        File::options().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path).map_err(|e| {
-            if matches!(e.raw_os_error(), Some(libc::ELOOP) | Some(libc::ENXIO)) {
-                changed()
-            } else {
-                SealError::Io { path: path.to_path_buf(), source: e }
-            }
-        })?;
+    let mut f = crate::sys::open_read_nofollow(path).map_err(|e| {
+        if crate::sys::is_symlink_refused(&e) || crate::sys::is_device_refused(&e) {
+            changed()
+        } else {
+            SealError::Io { path: path.to_path_buf(), source: e }
+        }
+    })?;
     let meta = f.metadata().map_err(SealError::io(path))?;
     if !meta.is_file() || meta.len() != size {
         return Err(changed());

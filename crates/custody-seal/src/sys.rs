@@ -1,33 +1,25 @@
-//! The system calls std does not wrap: free space, filesystem type, syncfs, early
-//! writeback. Linux only.
+//! The system calls std does not wrap: free space, filesystem type, syncfs, flock,
+//! early writeback, and opening without following symlinks. Linux only. Everything goes
+//! through rustix except `sync_file_range`, which rustix does not cover: that one call
+//! is the crate's only `unsafe`.
 
-use std::ffi::CString;
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::AsRawFd;
 use std::path::Path;
+
+use rustix::fs::{FlockOperation, OFlags};
+use rustix::io::Errno;
 
 /// `statfs` magic of FAT (msdos, vfat) filesystems.
 pub(crate) const MSDOS_SUPER_MAGIC: i64 = 0x4d44;
 
 /// Free bytes available to an unprivileged writer, and the filesystem magic.
 pub(crate) fn space_and_type(path: &Path) -> io::Result<(u64, i64)> {
-    let c = CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "path contains NUL"))?;
-    let mut vfs: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `c` is a valid NUL-terminated string and `vfs` a writable struct of the
-    // type statvfs(3) fills; the kernel writes nothing beyond it.
-    if unsafe { libc::statvfs(c.as_ptr(), &mut vfs) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
-    // SAFETY: as above, for statfs(2).
-    if unsafe { libc::statfs(c.as_ptr(), &mut fs) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    #[allow(clippy::useless_conversion)] // the field types differ between targets
-    let avail = u64::from(vfs.f_bavail).saturating_mul(u64::from(vfs.f_frsize));
+    let vfs = rustix::fs::statvfs(path)?;
+    let fs = rustix::fs::statfs(path)?;
+    let avail = vfs.f_bavail.saturating_mul(vfs.f_frsize);
     #[allow(clippy::unnecessary_cast)] // f_type is i64 on x86_64 but u32/i32 elsewhere
     let magic = fs.f_type as i64;
     Ok((avail, magic))
@@ -36,37 +28,59 @@ pub(crate) fn space_and_type(path: &Path) -> io::Result<(u64, i64)> {
 /// Flushes every dirty page of the filesystem holding `dir` in one call: cheaper than
 /// an fsync per extracted file, and it covers directory entries too.
 pub(crate) fn syncfs(dir: &File) -> io::Result<()> {
-    // SAFETY: the descriptor is owned by `dir` and open for the duration of the call.
-    if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
+    Ok(rustix::fs::syncfs(dir)?)
 }
 
 /// Takes an exclusive `flock` on `f` without waiting: `Ok(false)` when another open
 /// file description holds it. The lock lasts until the descriptor is closed, including
 /// by the death of the process.
 pub(crate) fn try_lock_exclusive(f: &File) -> io::Result<bool> {
-    // SAFETY: the descriptor is owned by `f` and open for the duration of the call.
-    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-        return Ok(true);
+    match rustix::fs::flock(f, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(true),
+        Err(Errno::WOULDBLOCK) => Ok(false),
+        Err(e) => Err(e.into()),
     }
-    let e = io::Error::last_os_error();
-    if e.raw_os_error() == Some(libc::EWOULDBLOCK) {
-        Ok(false)
-    } else {
-        Err(e)
-    }
+}
+
+/// Opens `path` for reading someone else's file: never through a symlink in its last
+/// component (the open fails with ELOOP, see [`is_symlink_refused`]) and never blocking
+/// on a FIFO without a writer (regular files ignore O_NONBLOCK). The caller still checks
+/// with `fstat` that it got a regular file.
+pub(crate) fn open_read_nofollow(path: &Path) -> io::Result<File> {
+    OpenOptions::new().read(true).custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32).open(path)
+}
+
+/// Creates a new file (mode 0600) for extracted data; a symlink planted at its name is
+/// refused, not followed.
+pub(crate) fn create_new_nofollow(path: &Path) -> io::Result<File> {
+    OpenOptions::new().write(true).create_new(true).mode(0o600).custom_flags(OFlags::NOFOLLOW.bits() as i32).open(path)
+}
+
+/// The open refused the path because its last component is a symlink.
+pub(crate) fn is_symlink_refused(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(Errno::LOOP.raw_os_error())
+}
+
+/// The open refused a device or a FIFO without a writer (ENXIO).
+pub(crate) fn is_device_refused(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(Errno::NXIO.raw_os_error())
+}
+
+/// A directory rename failed because the target is a non-empty directory, exists, or
+/// is not a directory.
+pub(crate) fn is_rename_target_taken(e: &io::Error) -> bool {
+    [Errno::NOTEMPTY, Errno::EXIST, Errno::NOTDIR].iter().any(|x| e.raw_os_error() == Some(x.raw_os_error()))
 }
 
 /// Asks the kernel to start writing `len` bytes at `offset` of `file` to the device, without
 /// waiting. Only a hint: durability still comes from fsync, which then has less to do.
+#[allow(unsafe_code)]
 pub(crate) fn start_writeback(file: &File, offset: u64, len: u64) -> io::Result<()> {
     let (Ok(off), Ok(n)) = (libc::off64_t::try_from(offset), libc::off64_t::try_from(len)) else {
         return Ok(());
     };
     // SAFETY: the descriptor is owned by `file` and open for the duration of the call;
-    // sync_file_range(2) reads no memory of ours.
+    // sync_file_range(2) reads no memory of ours. rustix 1 has no wrapper for it.
     if unsafe { libc::sync_file_range(file.as_raw_fd(), off, n, libc::SYNC_FILE_RANGE_WRITE) } != 0 {
         return Err(io::Error::last_os_error());
     }

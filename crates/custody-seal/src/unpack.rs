@@ -2,9 +2,9 @@
 //! created, files hashed as they are written, then the set compared with the manifest.
 
 use std::collections::HashSet;
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -43,12 +43,7 @@ impl Sink for DirSink<'_> {
     }
 
     fn file(&mut self, rel: &str) -> io::Result<Box<dyn Write + '_>> {
-        let f = File::options()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(self.join(rel))?;
+        let f = crate::sys::create_new_nofollow(&self.join(rel))?;
         // Writeback starts as each file is written, so the syncfs before the rename
         // waits for the tail, not the whole payload.
         Ok(Box::new(crate::sys::Writeback::new(f)))

@@ -3,9 +3,8 @@
 //! is refused before it can block or stream forever, a symlink is not followed, and
 //! nothing beyond `max` bytes is read.
 
-use std::fs::File;
 use std::io::{self, Read};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use zeroize::Zeroizing;
@@ -39,11 +38,14 @@ pub struct SmallFile {
 /// writer can redirect or stall the read, then `fstat` on the descriptor (not the path,
 /// which may change meanwhile) must say "regular file".
 pub fn read_small_file(path: &Path, max: u64) -> Result<SmallFile, FileProblem> {
-    let f = File::options()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
-        .open(path)
-        .map_err(|e| if e.raw_os_error() == Some(libc::ELOOP) { FileProblem::NotRegular } else { e.into() })?;
+    // std opens every file with O_CLOEXEC.
+    let f = crate::sys::open_read_nofollow(path).map_err(|e| {
+        if crate::sys::is_symlink_refused(&e) {
+            FileProblem::NotRegular
+        } else {
+            e.into()
+        }
+    })?;
     let meta = f.metadata()?;
     if !meta.is_file() {
         return Err(FileProblem::NotRegular);

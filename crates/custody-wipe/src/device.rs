@@ -1,12 +1,10 @@
 //! Whole media: every addressable byte of a block device or an image file.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Seek, SeekFrom};
-use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-
-use rustix::fs::OFlags;
 
 use crate::fault;
 use crate::journal::{Entry, Ident, Journal, Stage};
@@ -225,14 +223,7 @@ fn unfinished(e: &Entry, problem: Problem) -> ItemRecord {
 }
 
 fn open_for_wipe(p: &DevicePlan) -> Result<File, WipeError> {
-    let mut o = OpenOptions::new();
-    o.read(true).write(true);
-    if p.block {
-        // O_EXCL on a block device fails if anything has it mounted or claimed: a last
-        // guard against a mount that appeared since planning.
-        o.custom_flags((OFlags::EXCL | OFlags::CLOEXEC).bits() as i32);
-    }
-    o.open(&p.path).map_err(|source| WipeError::Device { path: p.path.clone(), source })
+    crate::sys::open_device_rw(&p.path, p.block).map_err(|source| WipeError::Device { path: p.path.clone(), source })
 }
 
 /// Overwrite and verify a whole device or image.

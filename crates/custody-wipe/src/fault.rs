@@ -77,9 +77,9 @@ mod imp {
 
     pub fn point(step: &str) {
         if hit(step, Mode::Kill) {
-            let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::KILL);
+            crate::sys::kill_self();
         } else if hit(step, Mode::Stop) {
-            let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::STOP);
+            crate::sys::stop_self();
         }
     }
 

@@ -11,7 +11,6 @@
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::record::{ItemRecord, PathKey};
@@ -171,6 +170,9 @@ pub fn parse(path: &Path, text: &str) -> Result<(String, Method, VerifyMode, Str
 pub(crate) struct Journal {
     path: PathBuf,
     file: File,
+    /// A new journal until its header is durable: under a temporary name, so that a
+    /// journal never exists without its header (and path key).
+    pending: Option<custody_fsio::NewFile>,
 }
 
 impl Journal {
@@ -208,16 +210,13 @@ impl Journal {
                 file.sync_data().map_err(werr)?;
             }
             let loaded = Loaded { key: PathKey::from_bytes(key), started, entries };
-            return Ok((Journal { path: path.to_owned(), file }, Some(loaded)));
+            return Ok((Journal { path: path.to_owned(), file, pending: None }, Some(loaded)));
         }
-        let file = OpenOptions::new()
-            .append(true)
-            .create_new(true)
-            // The journal holds the path key: owner only.
-            .mode(0o600)
-            .open(path)
-            .map_err(werr)?;
-        Ok((Journal { path: path.to_owned(), file }, None))
+        // The journal holds the path key: owner only.
+        let mut new = custody_fsio::NewFile::create(path, 0o600).map_err(|e| werr(e.into()))?;
+        // Written front to back only, so the clone's offset is where an append would go.
+        let file = new.file().try_clone().map_err(werr)?;
+        Ok((Journal { path: path.to_owned(), file, pending: Some(new) }, None))
     }
 
     pub(crate) fn write_header(
@@ -237,14 +236,14 @@ impl Journal {
         let mut line = serde_json::to_vec(&h).unwrap_or_default();
         line.push(b'\n');
         self.append_raw(&line)?;
-        self.sync()?;
-        // The new name must be durable too, or a crash loses the whole journal.
-        if let Some(dir) = self.path.parent() {
-            let d = File::open(if dir.as_os_str().is_empty() { Path::new(".") } else { dir })
-                .map_err(|source| WipeError::JournalWrite { path: self.path.clone(), source })?;
-            d.sync_all().map_err(|source| WipeError::JournalWrite { path: self.path.clone(), source })?;
+        // Synced, given its name (never over another journal) and the name made durable,
+        // or a crash loses the whole journal.
+        match self.pending.take() {
+            Some(new) => {
+                new.persist().map_err(|e| WipeError::JournalWrite { path: self.path.clone(), source: e.into() })
+            }
+            None => self.sync(),
         }
-        Ok(())
     }
 
     fn append_raw(&mut self, b: &[u8]) -> Result<(), WipeError> {
@@ -321,11 +320,7 @@ pub fn mark_recorded(path: &Path, record_sha256: &str) -> Result<(), WipeError> 
     let werr = |source| WipeError::JournalWrite { path: path.to_owned(), source };
     let mut line = serde_json::to_vec(&Recorded { recorded: record_sha256.to_owned() }).unwrap_or_default();
     line.push(b'\n');
-    let mut f = OpenOptions::new()
-        .append(true)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(path)
-        .map_err(werr)?;
+    let mut f = crate::sys::open_append_nofollow(path).map_err(werr)?;
     f.write_all(&line).map_err(werr)?;
     f.sync_data().map_err(werr)
 }
@@ -391,10 +386,32 @@ mod tests {
             let path = dir.path().join("j.json");
             std::fs::write(&path, text).unwrap();
             assert!(!has_work(&path));
-            let (_, loaded) = Journal::open_or_create(&path, Method::Random, VerifyMode::Full).unwrap();
+            let (journal, loaded) = Journal::open_or_create(&path, Method::Random, VerifyMode::Full).unwrap();
             assert!(loaded.is_none(), "{text:?} is a fresh start");
-            std::fs::remove_file(&path).unwrap();
+            assert!(!path.exists(), "{text:?}: the new journal has no name before its header is durable");
+            drop(journal);
         }
+    }
+
+    #[test]
+    fn a_new_journal_gets_its_name_with_its_header_and_leaves_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.json");
+        let (mut journal, _) = Journal::open_or_create(&path, Method::Random, VerifyMode::Full).unwrap();
+        journal
+            .write_header(&PathKey::from_bytes([7; 32]), Method::Random, VerifyMode::Full, "2026-11-24T00:00:00Z")
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("{\"journal\":\"custody-wipe-journal/1\""), "{text}");
+        assert!(text.ends_with('\n'));
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["j.json"], "no temporary file is left");
+        // A second run's journal never replaces this one.
+        std::fs::rename(&path, dir.path().join("kept.json")).unwrap();
+        let (mut second, _) = Journal::open_or_create(&path, Method::Random, VerifyMode::Full).unwrap();
+        std::fs::write(&path, "racer").unwrap();
+        assert!(second.write_header(&PathKey::from_bytes([8; 32]), Method::Random, VerifyMode::Full, "x").is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "racer");
     }
 
     proptest! {

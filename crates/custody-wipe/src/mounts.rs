@@ -154,7 +154,7 @@ pub(crate) fn read_mounts() -> Result<Vec<MountEntry>, WipeError> {
 }
 
 pub(crate) fn makedev_parts(dev: u64) -> (u32, u32) {
-    (rustix::fs::major(dev), rustix::fs::minor(dev))
+    crate::sys::major_minor(dev)
 }
 
 /// The mount entry a path (already canonical) lives on: same device number, longest

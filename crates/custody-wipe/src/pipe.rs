@@ -533,7 +533,7 @@ fn verify(
             match r {
                 Ok(()) => break,
                 // Some filesystems accept O_DIRECT at open and refuse it at read time.
-                Err(e) if reader.is_some() && e.raw_os_error() == Some(rustix::io::Errno::INVAL.raw_os_error()) => {
+                Err(e) if reader.is_some() && crate::sys::errno(&e) == crate::sys::Errno::Invalid => {
                     reader = None;
                 }
                 Err(e) => return give_up(work::problem("verify", &e)),

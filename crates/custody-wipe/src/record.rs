@@ -31,7 +31,7 @@ impl Clone for PathKey {
 impl PathKey {
     pub(crate) fn generate() -> Result<Self, WipeError> {
         let mut b = [0u8; 32];
-        getrandom::fill(&mut b).map_err(|e| WipeError::Random(e.to_string()))?;
+        custody_fsio::fill_random(&mut b).map_err(|e| WipeError::Random(e.to_string()))?;
         Ok(Self::from_bytes(b))
     }
 

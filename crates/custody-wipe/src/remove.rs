@@ -6,8 +6,6 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 
-use rustix::fs::{RenameFlags, CWD};
-
 use crate::record::Problem;
 use crate::work::problem;
 
@@ -24,7 +22,8 @@ pub(crate) fn random_name(old: &Path, taken: &mut HashSet<PathBuf>) -> Result<Pa
             n += 1;
         }
         let mut raw = vec![0u8; n];
-        getrandom::fill(&mut raw).map_err(|e| Problem::Io { step: "random name".into(), error: e.to_string() })?;
+        custody_fsio::fill_random(&mut raw)
+            .map_err(|e| Problem::Io { step: "random name".into(), error: e.to_string() })?;
         // 256 % 36 != 0 gives a slight bias; irrelevant for a throwaway name.
         let name: Vec<u8> = raw.iter().map(|b| ALPHABET[(*b as usize) % 36]).collect();
         let candidate = old.with_file_name(OsString::from_vec(name));
@@ -38,14 +37,10 @@ pub(crate) fn random_name(old: &Path, taken: &mut HashSet<PathBuf>) -> Result<Pa
 
 /// Rename without replacing anything that already has the new name.
 pub(crate) fn rename_noreplace(old: &Path, new: &Path) -> Result<(), Problem> {
-    match rustix::fs::renameat_with(CWD, old, CWD, new, RenameFlags::NOREPLACE) {
+    match custody_fsio::rename_noreplace(old, new) {
         Ok(()) => Ok(()),
-        // FUSE and older filesystems do not support RENAME_NOREPLACE.
-        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {
-            if std::fs::symlink_metadata(new).is_ok() {
-                return Err(Problem::Io { step: "rename".into(), error: "random name already taken".into() });
-            }
-            std::fs::rename(old, new).map_err(|e| problem("rename", &e))
+        Err(custody_fsio::FsioError::Exists { .. }) => {
+            Err(Problem::Io { step: "rename".into(), error: "random name already taken".into() })
         }
         Err(e) => Err(problem("rename", &std::io::Error::from(e))),
     }

@@ -68,6 +68,63 @@ pub(crate) fn open_rw_nofollow(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
+/// Open a device or image for overwriting. A block device is opened with O_EXCL, which
+/// fails if anything has it mounted or claimed: a last guard against a mount that
+/// appeared since planning.
+pub(crate) fn open_device_rw(path: &Path, block: bool) -> io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.read(true).write(true);
+    if block {
+        o.custom_flags((OFlags::EXCL | OFlags::CLOEXEC).bits() as i32);
+    }
+    o.open(path)
+}
+
+/// Open an existing file for appending, without following a symlink planted in its place.
+pub(crate) fn open_append_nofollow(path: &Path) -> io::Result<File> {
+    OpenOptions::new().append(true).custom_flags(OFlags::NOFOLLOW.bits() as i32).open(path)
+}
+
+/// What an I/O error's errno says, for the few the engine tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Errno {
+    NotFound,
+    PermissionDenied,
+    ReadOnly,
+    /// O_NOFOLLOW met a symlink.
+    Loop,
+    NotEmpty,
+    /// EINVAL: e.g. O_DIRECT accepted at open and refused at read time.
+    Invalid,
+    Other,
+}
+
+pub(crate) fn errno(e: &io::Error) -> Errno {
+    use rustix::io::Errno as E;
+    let Some(c) = e.raw_os_error() else { return Errno::Other };
+    let is = |x: E| x.raw_os_error() == c;
+    if is(E::NOENT) {
+        Errno::NotFound
+    } else if is(E::ACCESS) || is(E::PERM) {
+        Errno::PermissionDenied
+    } else if is(E::ROFS) {
+        Errno::ReadOnly
+    } else if is(E::LOOP) {
+        Errno::Loop
+    } else if is(E::NOTEMPTY) {
+        Errno::NotEmpty
+    } else if is(E::INVAL) {
+        Errno::Invalid
+    } else {
+        Errno::Other
+    }
+}
+
+/// (major, minor) of a device number.
+pub(crate) fn major_minor(dev: u64) -> (u32, u32) {
+    (rustix::fs::major(dev), rustix::fs::minor(dev))
+}
+
 /// Drop clean cached pages so the next buffered read comes from the device. Only
 /// meaningful after the data was made durable: dirty pages are not dropped.
 pub(crate) fn drop_cache(f: &File) -> io::Result<()> {
@@ -92,6 +149,18 @@ pub(crate) fn syncfs(f: &File) -> io::Result<()> {
 pub(crate) fn hostname() -> String {
     let u = rustix::system::uname();
     u.nodename().to_string_lossy().into_owned()
+}
+
+/// Ends this process at once, as a power cut would (fault injection).
+#[cfg(feature = "fault-injection")]
+pub(crate) fn kill_self() {
+    let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::KILL);
+}
+
+/// Stops this process until it is continued or killed (fault injection).
+#[cfg(feature = "fault-injection")]
+pub(crate) fn stop_self() {
+    let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::STOP);
 }
 
 /// Our own pid, to skip ourselves when scanning /proc.

@@ -11,23 +11,21 @@ use sha2::{Digest, Sha256};
 
 use crate::method::PassFiller;
 use crate::record::{ItemVerification, Problem};
-use crate::sys::{self, AlignedBuf};
+use crate::sys::{self, AlignedBuf, Errno};
 use crate::{Progress, VerifyMode};
 
 /// Largest single read or write.
 pub(crate) const CHUNK: usize = 4 << 20;
 
 pub(crate) fn problem(step: &str, e: &io::Error) -> Problem {
-    match e.raw_os_error() {
-        Some(libc_enoent) if libc_enoent == rustix::io::Errno::NOENT.raw_os_error() => Problem::Vanished,
-        Some(c) if c == rustix::io::Errno::ACCESS.raw_os_error() || c == rustix::io::Errno::PERM.raw_os_error() => {
-            Problem::PermissionDenied
-        }
-        Some(c) if c == rustix::io::Errno::ROFS.raw_os_error() => Problem::ReadOnlyFilesystem,
+    match sys::errno(e) {
+        Errno::NotFound => Problem::Vanished,
+        Errno::PermissionDenied => Problem::PermissionDenied,
+        Errno::ReadOnly => Problem::ReadOnlyFilesystem,
         // O_NOFOLLOW met a symlink where the plan saw a file.
-        Some(c) if c == rustix::io::Errno::LOOP.raw_os_error() => Problem::ChangedDuringWipe,
-        Some(c) if c == rustix::io::Errno::NOTEMPTY.raw_os_error() => Problem::NotEmpty,
-        _ => Problem::Io { step: step.to_owned(), error: e.to_string() },
+        Errno::Loop => Problem::ChangedDuringWipe,
+        Errno::NotEmpty => Problem::NotEmpty,
+        Errno::Invalid | Errno::Other => Problem::Io { step: step.to_owned(), error: e.to_string() },
     }
 }
 
@@ -309,7 +307,7 @@ pub(crate) fn verify(
                 Ok(()) => break,
                 // Some filesystems accept O_DIRECT at open and refuse it at read time,
                 // and a tail shorter than a block cannot be read directly.
-                Err(e) if reader.is_some() && e.raw_os_error() == Some(rustix::io::Errno::INVAL.raw_os_error()) => {
+                Err(e) if reader.is_some() && sys::errno(&e) == Errno::Invalid => {
                     reader = None;
                     sys::drop_cache(f).map_err(|e| problem("drop cache", &e))?;
                 }

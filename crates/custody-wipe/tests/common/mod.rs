@@ -36,7 +36,7 @@ pub struct Marker {
 impl Marker {
     pub fn new() -> Self {
         let mut bytes = [0u8; 16];
-        getrandom::fill(&mut bytes).unwrap();
+        custody_fsio::fill_random(&mut bytes).unwrap();
         Marker { bytes }
     }
     pub fn hex(&self) -> String {

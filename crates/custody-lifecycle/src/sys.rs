@@ -1,0 +1,46 @@
+//! The few Unix calls the lifecycle makes itself (Linux): opening files someone handed
+//! us without following symlinks or blocking on FIFOs, the host name, and the
+//! filesystem type and device numbers behind a path. Logic files call these by name.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+use rustix::fs::OFlags;
+
+/// Opens for reading without blocking on a FIFO (regular files ignore O_NONBLOCK); the
+/// caller checks with `fstat` that it got a regular file.
+pub(crate) fn open_read_nonblock(path: &Path) -> io::Result<File> {
+    OpenOptions::new().read(true).custom_flags(OFlags::NONBLOCK.bits() as i32).open(path)
+}
+
+/// As [`open_read_nonblock`], and never through a symlink in the last component (the
+/// open then fails, see [`is_symlink_refused`]) nor making a terminal ours.
+pub(crate) fn open_read_nofollow(path: &Path) -> io::Result<File> {
+    let flags = OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+    OpenOptions::new().read(true).custom_flags(flags.bits() as i32).open(path)
+}
+
+/// The open refused the path because its last component is a symlink (ELOOP).
+pub(crate) fn is_symlink_refused(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error())
+}
+
+/// This machine's host name (`uname -n`).
+pub(crate) fn hostname() -> String {
+    rustix::system::uname().nodename().to_string_lossy().into_owned()
+}
+
+/// The `statfs` magic of the filesystem holding `path`.
+pub(crate) fn fs_magic(path: &Path) -> io::Result<i64> {
+    let st = rustix::fs::statfs(path)?;
+    // f_type is i64 on x86_64 but u32 or i32 elsewhere.
+    #[allow(clippy::unnecessary_cast)]
+    Ok(st.f_type as i64)
+}
+
+/// (major, minor) of a device number (`st_dev`).
+pub(crate) fn major_minor(dev: u64) -> (u32, u32) {
+    (rustix::fs::major(dev), rustix::fs::minor(dev))
+}
