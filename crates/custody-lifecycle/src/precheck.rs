@@ -11,10 +11,10 @@ use custody_notice::{NoticeFormat, NoticeId};
 use custody_seal::{EntryKind, Label, LabelInfo, ManifestMeta, PayloadId, SourceTree};
 use serde::Serialize;
 
-use crate::fsutil::parent_dir;
 use crate::open::{check_dest_place, check_sender, Sender};
 use crate::seal::{check_notice_place, check_source_outside_home, SealRequest};
 use crate::{now, Error, Home};
+use custody_fsio::parent_dir;
 
 /// How many names a plan lists before it only counts.
 pub const PLAN_NAMES: usize = 5;
@@ -142,5 +142,5 @@ pub fn check_open(home: &Home, payload: &Path, dest: &Path, trusted: &[PublicKey
 /// Whether this process may create files in `dir`. `access(2)` asks the kernel with
 /// the process's real ids, so ACLs and read-only mounts count; nothing is written.
 fn writable(dir: &Path) -> bool {
-    rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).is_ok()
+    crate::sys::may_write(dir)
 }

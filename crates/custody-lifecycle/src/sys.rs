@@ -44,3 +44,9 @@ pub(crate) fn fs_magic(path: &Path) -> io::Result<i64> {
 pub(crate) fn major_minor(dev: u64) -> (u32, u32) {
     (rustix::fs::major(dev), rustix::fs::minor(dev))
 }
+
+/// `access(2)` with `W_OK`: whether this process may write in `path` (real ids, ACLs
+/// and read-only mounts included); nothing is written.
+pub(crate) fn may_write(path: &Path) -> bool {
+    rustix::fs::access(path, rustix::fs::Access::WRITE_OK).is_ok()
+}
