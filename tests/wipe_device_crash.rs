@@ -98,21 +98,120 @@ fn a_device_wipe_killed_at_any_step_is_completed_and_recorded_exactly_once() {
 }
 
 #[test]
-fn a_rerun_after_the_passes_but_before_the_record_only_records_the_medium() {
+fn a_rerun_after_the_passes_overwrites_the_medium_again_and_records_it_once() {
     let p = Person::init("株式会社サンプル", "佐藤");
     let dev = image(&p, "stick.img", IMAGE_LEN);
-    // Killed after the `done` line: the medium is finished, only its record is missing.
+    // Killed after the `done` line, before the record: nothing shows that the medium
+    // was left alone since, so the rerun overwrites it again rather than vouch for it.
     let first = wipe(&p, &dev).env("CUSTODY_FAULT", "kill:engine-done").output().unwrap();
     assert_killed(&first, "engine-done");
-    let after_first = fs::read(&dev).unwrap();
+    // Someone writes the original data back in place (same file, same size).
+    fs::write(&dev, MARK.iter().copied().cycle().take(IMAGE_LEN).collect::<Vec<u8>>()).unwrap();
     let again = wipe(&p, &dev).output().unwrap();
     assert_ok(&again);
-    assert_eq!(fs::read(&dev).unwrap(), after_first, "the medium is not overwritten a second time");
+    assert!(!fs::read(&dev).unwrap().windows(MARK.len()).any(|w| w == MARK), "overwritten again");
     let items = device_items(&p);
     assert_eq!(items.len(), 1, "{items:?}");
-    assert_eq!(items[0]["resumed"]["bytes_written_by_this_run"], 0, "{items:?}");
+    assert_eq!(items[0]["resumed"]["kind"], "continued", "{items:?}");
+    assert_eq!(items[0]["resumed"]["bytes_written_by_this_run"], 3 * IMAGE_LEN as u64, "{items:?}");
 }
 
+#[test]
+fn a_finished_erasure_whose_medium_is_gone_before_its_record_is_still_recorded() {
+    for step in ["engine-done", "record-pending", "record-kept", "ledger-appended", "journal-removed"] {
+        let p = Person::init("株式会社サンプル", "佐藤");
+        let dev = image(&p, "stick.img", IMAGE_LEN);
+        assert_killed(&wipe(&p, &dev).env("CUSTODY_FAULT", format!("kill:{step}")).output().unwrap(), step);
+        fs::remove_file(&dev).unwrap();
+        let again = wipe(&p, &dev).output().unwrap();
+        assert_ok(&again);
+        let items = device_items(&p);
+        assert_eq!(items.len(), 1, "{step}: recorded once: {items:?}");
+        assert_eq!(items[0]["result"], "overwritten", "{step}: the overwrite did happen: {items:?}");
+        assert_eq!(journal_files(&p).iter().filter(|f| !f.to_string_lossy().ends_with(".lock")).count(), 0, "{step}");
+        assert_ok(&p.cmd().args(["ledger", "verify"]).output().unwrap());
+        // Nothing more to record: the next run says the medium is not there.
+        let third = wipe(&p, &dev).output().unwrap();
+        assert_exit(&third, 8);
+        assert_eq!(device_items(&p).len(), 1, "{step}");
+    }
+}
+
+#[test]
+fn a_medium_swapped_after_its_record_was_made_but_not_yet_signed_is_erased_too() {
+    for step in ["record-pending", "record-kept", "ledger-appended", "journal-removed"] {
+        let p = Person::init("株式会社サンプル", "佐藤");
+        let dev = image(&p, "stick.img", IMAGE_LEN);
+        assert_killed(&wipe(&p, &dev).env("CUSTODY_FAULT", format!("kill:{step}")).output().unwrap(), step);
+        // Another stick of the same size at the same path.
+        fs::remove_file(&dev).unwrap();
+        let dev = image(&p, "stick.img", IMAGE_LEN);
+        let again = wipe(&p, &dev).output().unwrap();
+        assert_ok(&again);
+        assert!(!fs::read(&dev).unwrap().windows(MARK.len()).any(|w| w == MARK), "{step}: the new medium is erased");
+        let items = device_items(&p);
+        assert_eq!(items.iter().filter(|i| i["result"] == "overwritten").count(), 2, "{step}: both media: {items:?}");
+    }
+}
+
+#[test]
+fn a_device_named_by_a_symlink_is_still_found_when_the_link_dangles() {
+    let p = Person::init("株式会社サンプル", "佐藤");
+    let dev = image(&p, "stick.img", IMAGE_LEN);
+    let link = p.path("by-id-usb-stick");
+    std::os::unix::fs::symlink(&dev, &link).unwrap();
+    assert_killed(&wipe(&p, &link).env("CUSTODY_FAULT", "kill:pass-written").output().unwrap(), "pass-written");
+    fs::remove_file(&dev).unwrap();
+    let again = wipe(&p, &link).output().unwrap();
+    assert_exit(&again, 9);
+    let items = device_items(&p);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["problem"]["kind"], "vanished");
+    assert_eq!(items[0]["overwritten_bytes"], 0, "how far the passes got is not known: nothing is claimed");
+}
+
+#[test]
+fn a_rerun_with_another_method_is_told_to_use_the_first_and_then_completes() {
+    let p = Person::init("株式会社サンプル", "佐藤");
+    let dev = image(&p, "stick.img", IMAGE_LEN);
+    assert_killed(&wipe(&p, &dev).env("CUSTODY_FAULT", "kill:pass-written").output().unwrap(), "pass-written");
+    let other = p.cmd().args(["--json", "wipe", "--yes", "--method", "zero", "--device"]).arg(&dev).output().unwrap();
+    assert!(!other.status.success(), "{}", stdout(&other));
+    assert!(device_items(&p).is_empty(), "nothing recorded, nothing started");
+    assert_ok(&wipe(&p, &dev).output().unwrap());
+    assert_eq!(device_items(&p).len(), 1);
+}
+
+#[test]
+fn a_second_run_of_the_same_job_is_refused_while_the_first_runs() {
+    let p = Person::init("株式会社サンプル", "佐藤");
+    let dev = image(&p, "stick.img", IMAGE_LEN);
+    let first = std::process::Command::new(assert_cmd::cargo::cargo_bin("custody"))
+        .env("CUSTODY_HOME", &p.home)
+        .env("CUSTODY_KEY_PASSPHRASE_FILE", &p.key_pass_file)
+        .env("CUSTODY_FAULT", "stop:pass-written")
+        .args(["--json", "wipe", "--yes", "--method", "dod-3", "--device"])
+        .arg(&dev)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Stopped at its step (state T in /proc), holding the job.
+    let stat = format!("/proc/{}/stat", first.id());
+    let start = std::time::Instant::now();
+    while !fs::read_to_string(&stat).unwrap_or_default().split(") ").nth(1).is_some_and(|r| r.starts_with('T')) {
+        assert!(start.elapsed() < std::time::Duration::from_secs(120), "the first run never reached its stop");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let second = wipe(&p, &dev).output().unwrap();
+    assert_exit(&second, 8);
+    assert_eq!(json(&second)["error"]["code"], "wipe-in-progress", "{}", stdout(&second));
+    std::process::Command::new("kill").arg("-CONT").arg(first.id().to_string()).status().unwrap();
+    let done = first.wait_with_output().unwrap();
+    assert!(done.status.success(), "the first run completes: {}", String::from_utf8_lossy(&done.stderr));
+    assert_eq!(device_items(&p).len(), 1, "one run, one record");
+}
 #[test]
 fn a_medium_gone_before_the_rerun_is_recorded_as_not_erased_and_can_be_erased_later() {
     let p = Person::init("株式会社サンプル", "佐藤");

@@ -289,6 +289,7 @@ fn render_lifecycle(e: &L, out: &Output) -> Rendered {
             )
         }
         L::RecordExists { path } => r(out, "wipe-record-exists", Exit::InputRefused, &[("path", p(path))]),
+        L::WipeInProgress { path } => r(out, "wipe-in-progress", Exit::WipeRefused, &[("path", p(path))]),
         L::InputFile { path, problem } => {
             let (code, max) = match problem {
                 custody_seal::FileProblem::TooLarge { max } => ("input-too-large", *max),

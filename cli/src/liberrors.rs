@@ -447,6 +447,7 @@ mod tests {
             L::Io { path: path(), source: io_err() },
             L::LedgerCannotRecord { path: path(), source: VerifyError { line: 5, problem: Problem::TornLine } },
             L::RecordExists { path: path() },
+            L::WipeInProgress { path: path() },
             L::InputFile { path: path(), problem: custody_seal::FileProblem::TooLarge { max: 65536 } },
             L::KeyPassphraseFileExposed { path: path(), mode: 0o644 },
             L::SourceContainsHome { src: path(), home: path() },

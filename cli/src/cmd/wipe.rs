@@ -183,7 +183,11 @@ fn target_lines(out: &Output, given: &[std::path::PathBuf], plan: &custody_wipe:
         let within =
             |i: &&custody_wipe::PlannedItem| i.path.starts_with(&root) && i.kind == custody_wipe::ItemKind::File;
         let (files, bytes) = plan.items.iter().filter(within).fold((0u64, 0u64), |(n, b), i| (n + 1, b + i.size));
-        let line = if root.is_dir() {
+        // A symlink given on the command line is removed itself, never followed.
+        let is_link = p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+        let line = if is_link {
+            out.ta("wipe-target-link", &[("path", path.into())])
+        } else if root.is_dir() {
             out.ta(
                 "wipe-target-folder",
                 &[("path", path.into()), ("files", files.into()), ("size", human_bytes(bytes).into())],

@@ -32,6 +32,9 @@ pub enum Error {
     /// entry (typically a torn last line after a crash mid-append).
     #[error("the ledger {path} cannot record an erasure: {source}")]
     LedgerCannotRecord { path: PathBuf, source: custody_ledger::VerifyError },
+    /// Another run of the same erasure job (same targets) is in progress.
+    #[error("another custody wipe of the same targets is running (lock {path})")]
+    WipeInProgress { path: PathBuf },
     /// `--record FILE` names an existing file that is not an earlier record of the same job.
     #[error("{path} already exists; the erasure record never replaces a file")]
     RecordExists { path: PathBuf },

@@ -50,3 +50,22 @@ pub(crate) fn major_minor(dev: u64) -> (u32, u32) {
 pub(crate) fn may_write(path: &Path) -> bool {
     rustix::fs::access(path, rustix::fs::Access::WRITE_OK).is_ok()
 }
+
+/// An exclusive advisory lock on `path` (created empty and owner-only if missing, never
+/// through a symlink), held while the returned file stays open; `Ok(None)` when another
+/// process holds it. The kernel drops it when the holder dies, so a kill never leaves
+/// a job locked.
+pub(crate) fn try_lock(path: &Path) -> io::Result<Option<File>> {
+    let f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .mode(0o600)
+        .custom_flags((OFlags::NOFOLLOW | OFlags::CLOEXEC).bits() as i32)
+        .open(path)?;
+    match rustix::fs::flock(&f, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(Some(f)),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}

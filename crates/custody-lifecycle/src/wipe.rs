@@ -67,6 +67,21 @@ pub struct WipeJob {
     pub planned: Planned,
     pub payloads: Vec<PayloadRef>,
     opts: WipeOptions,
+    /// Held from planning to the end of the run: two runs of one job at once would
+    /// each erase and each record (the kernel drops it if the process dies).
+    _lock: std::fs::File,
+}
+
+impl Drop for WipeJob {
+    /// A job with nothing left to finish takes its lock file with it (still holding the
+    /// lock while it goes); one with a journal or a pending record keeps it.
+    fn drop(&mut self) {
+        if let Some(j) = self.opts.journal.as_deref() {
+            if !j.exists() && !pending_path(j).exists() {
+                let _ = std::fs::remove_file(j.with_extension("lock"));
+            }
+        }
+    }
 }
 
 impl WipeJob {
@@ -123,13 +138,31 @@ pub fn plan_wipe(home: &Home, req: &WipeRequest) -> Result<WipeJob, Error> {
     let journal = journal_path(home, req);
     let journal_dir = custody_fsio::parent_dir(&journal);
     std::fs::create_dir_all(&journal_dir).map_err(Error::io(&journal_dir))?;
+    let lock_path = journal.with_extension("lock");
+    let lock = crate::sys::try_lock(&lock_path)
+        .map_err(Error::io(&lock_path))?
+        .ok_or(Error::WipeInProgress { path: lock_path })?;
     // Targets that an interrupted run of this job already erased (a file gone, a
     // folder removed) are covered by its journal: running the same command again must
     // complete the job, not refuse it.
     let resuming = custody_wipe::journal::has_work(&journal) || pending_path(&journal).exists();
     opts.journal = Some(journal);
     let (planned, payloads) = match &req.device {
-        Some(dev) => (Planned::Device(custody_wipe::plan_device(dev, &opts)?), vec![]),
+        Some(dev) => {
+            let plan = match custody_wipe::plan_device(dev, &opts) {
+                Ok(p) => p,
+                // Gone, or something else at its path, while an earlier run's record
+                // still waits: that record is completed, nothing is written.
+                Err(custody_wipe::WipeError::Refused {
+                    reason: custody_wipe::RefuseReason::NotFound | custody_wipe::RefuseReason::UnsupportedType,
+                    ..
+                }) if opts.journal.as_deref().is_some_and(|j| pending_path(j).exists()) => {
+                    custody_wipe::plan_gone_device(dev, &opts)
+                }
+                Err(e) => return Err(e.into()),
+            };
+            (Planned::Device(plan), vec![])
+        }
         None => {
             let paths: Vec<PathBuf> = if resuming {
                 req.paths.iter().filter(|p| p.symlink_metadata().is_ok()).cloned().collect()
@@ -162,7 +195,7 @@ pub fn plan_wipe(home: &Home, req: &WipeRequest) -> Result<WipeJob, Error> {
             (Planned::Files(plan), payloads)
         }
     };
-    Ok(WipeJob { planned, payloads, opts })
+    Ok(WipeJob { planned, payloads, opts, _lock: lock })
 }
 
 /// Erases, keeps the record in the home (and at `record_out`), and appends a signed
@@ -176,8 +209,16 @@ pub fn execute_wipe(
     record_out: Option<&Path>,
 ) -> Result<WipeReport, Error> {
     check_can_record(session.home(), job, record_out)?;
+    // Asked before the recovery, which may remove the journal: whether a pending record
+    // is about the medium now at the path, or about one since unplugged or swapped.
+    let same_medium = match &job.planned {
+        Planned::Device(d) => {
+            d.absent || job.opts.journal.as_deref().is_some_and(|j| custody_wipe::journal_names_medium(d, j))
+        }
+        Planned::Files(_) => false,
+    };
     let recovered = recover_pending(session, job, record_out)?;
-    if let Some(done) = recovered_job_is_complete(job, &recovered) {
+    if let Some(done) = recovered_job_is_complete(job, &recovered, same_medium) {
         return Ok(done);
     }
     let record = erase(job, &job.opts, progress, cancel)?;
@@ -338,17 +379,19 @@ fn recover_pending(
 
 /// After a recovery, whether nothing is left to do: then the recovered run's report is
 /// this run's answer (running the engine again would only record an empty erasure).
-fn recovered_job_is_complete(job: &WipeJob, recovered: &Option<WipeReport>) -> Option<WipeReport> {
+fn recovered_job_is_complete(job: &WipeJob, recovered: &Option<WipeReport>, same_medium: bool) -> Option<WipeReport> {
     let r = recovered.as_ref()?;
     let journal_done = job.opts.journal.as_deref().is_none_or(|j| !custody_wipe::journal::has_work(j));
-    let nothing_planned = match &job.planned {
-        Planned::Files(plan) => plan.items.is_empty(),
-        // The recovered record covers the medium, erased or not: running the engine
-        // again would overwrite it a second time, or record it twice. To try a failed
-        // medium again, the same command is run once more.
-        Planned::Device(_) => return Some(r.clone()),
+    let complete = match &job.planned {
+        Planned::Files(plan) => journal_done && plan.items.is_empty(),
+        // The recovered record covers this medium, erased or not: running the engine
+        // again would overwrite it a second time and record it twice (to try a failed
+        // medium again, the same command is run once more). A medium swapped in since,
+        // or one the journal cannot vouch for, is erased by this run.
+        Planned::Device(_) => same_medium,
     };
-    (journal_done && nothing_planned).then(|| r.clone())
+    // The report says that it is the earlier run's record, completed now.
+    complete.then(|| WipeReport { recovered: Some(Box::new(r.clone())), ..r.clone() })
 }
 
 /// Whether the ledger already holds the `erased` entry of the record with this hash.
@@ -588,13 +631,20 @@ pub fn outcome_name(o: Outcome) -> &'static str {
 /// again after an interruption finds it and completes the job.
 fn journal_path(home: &Home, req: &WipeRequest) -> PathBuf {
     let mut h = Sha256::new();
-    let mut targets: Vec<PathBuf> = req.paths.iter().chain(&req.device).map(|p| absolute(p)).collect();
+    // A device by the name given, its last component not resolved: /dev/disk/by-id/…
+    // links vanish with the stick, and the rerun must still find the job. The method is
+    // not part of the key: a rerun with another method finds the journal and is told
+    // to use the interrupted run's method, instead of starting a second job.
+    let mut targets: Vec<PathBuf> = req.paths.iter().map(|p| absolute(p)).collect();
+    targets.extend(req.device.iter().map(|d| std::path::absolute(d).unwrap_or_else(|_| d.clone())));
     targets.sort();
     for t in &targets {
         h.update(t.as_os_str().as_encoded_bytes());
         h.update([0]);
     }
-    h.update(req.method.name().as_bytes());
+    if req.device.is_some() {
+        h.update(b"device");
+    }
     home.root().join("journal").join(format!("wipe-{}.json", &hex::encode(h.finalize())[..24]))
 }
 

@@ -166,7 +166,9 @@ pub fn plan_device(dev: &Path, opts: &WipeOptions) -> Result<DevicePlan, WipeErr
             caveats.extend(fs.caveats.into_iter().filter(Caveat::affects_contents));
         }
     } else {
-        return Err(refuse(RefuseReason::UnsupportedType));
+        // A FIFO or a folder where an interrupted run's medium was: that medium is
+        // gone, and what the run did to it is still to be recorded.
+        return absent_medium(dev, opts).ok_or_else(|| refuse(RefuseReason::UnsupportedType));
     }
     info.size = size_of(&path)?;
     if info.rotational == Some(false) {
@@ -183,12 +185,11 @@ pub fn plan_device(dev: &Path, opts: &WipeOptions) -> Result<DevicePlan, WipeErr
 }
 
 /// The plan of a job whose medium is gone after an interrupted run began overwriting
-/// it: `None` unless the job's journal says so.
+/// it: `None` unless the job's journal has a medium not yet recorded (unfinished, or
+/// finished by a run that died before its record).
 fn absent_medium(dev: &Path, opts: &WipeOptions) -> Option<DevicePlan> {
     let entries = crate::journal::entries(opts.journal.as_deref()?)?;
-    // Unfinished, or already found gone by a run that died before its record.
-    let gone = |e: &Entry| e.stage == Stage::Done && e.item.problem == Some(Problem::Vanished);
-    let e = entries.into_iter().find(|e| e.device.is_some() && (e.stage != Stage::Done || gone(e)))?;
+    let e = entries.into_iter().find(|e| e.device.is_some())?;
     Some(DevicePlan {
         path: dev.to_owned(),
         info: e.device.clone()?,
@@ -198,6 +199,30 @@ fn absent_medium(dev: &Path, opts: &WipeOptions) -> Option<DevicePlan> {
         absent: true,
         ident: None,
     })
+}
+
+/// The plan of a job whose medium cannot be planned any more (gone, or something else
+/// at its path) while an earlier run of it still has something to record: nothing is
+/// written, and the run only records what the journal and any pending record say.
+pub fn plan_gone_device(dev: &Path, opts: &WipeOptions) -> DevicePlan {
+    absent_medium(dev, opts).unwrap_or(DevicePlan {
+        path: dev.to_owned(),
+        info: DeviceInfo::default(),
+        caveats: Vec::new(),
+        block: false,
+        image_on_block_device: false,
+        absent: true,
+        ident: None,
+    })
+}
+
+/// Whether the journal at `journal` has an entry, not yet recorded, about the very
+/// medium planned now (same path, device numbers, size, model and serial): then a
+/// record an earlier run left pending is about this medium, not about one swapped in.
+pub fn journal_names_medium(plan: &DevicePlan, journal: &Path) -> bool {
+    let Some((key, entries)) = crate::journal::load(journal) else { return false };
+    let id = key.hash_path(&plan.path);
+    entries.iter().any(|e| same_medium(e, plan, &id))
 }
 
 /// Whether a journalled medium is the one planned now.
@@ -216,6 +241,8 @@ fn unfinished(e: &Entry, problem: Problem) -> ItemRecord {
     let mut it = e.item.clone();
     it.result = ItemResult::Failed;
     it.problem = Some(problem);
+    // How far its passes got is not known: nothing is claimed.
+    it.overwritten_bytes = 0;
     it.verification = None;
     it.assurance = Assurance::None;
     it.still_reachable = true;
@@ -264,11 +291,13 @@ pub fn execute_device(
     let mut carried = Vec::new();
     let mut closed = Vec::new();
     let mut resumed = None;
-    let mut finished_before = None;
     for e in loaded.iter().flat_map(|l| &l.entries) {
         let same = same_medium(e, plan, &id);
         match (same, e.stage) {
-            (true, Stage::Done) => finished_before = Some(e.item.clone()),
+            // Even a medium the earlier run finished is overwritten again: nothing
+            // shows that it was left alone since (an image rewritten in place, another
+            // stick of the same model without a serial), and the record must not claim
+            // an overwrite this run cannot vouch for.
             (true, _) => resumed = Some(ResumeKind::Continued),
             (false, Stage::Done) => carried.push(e.item.clone()),
             (false, _) => {
@@ -307,12 +336,6 @@ pub fn execute_device(
         j.append(&closed)?;
     }
     if plan.absent {
-        return Ok(record(carried, info, false, None));
-    }
-    if let Some(mut done) = finished_before {
-        // The earlier run overwrote and verified it; only its record was missing.
-        done.resumed = Some(Resumed { kind: ResumeKind::Continued, bytes_written_by_this_run: 0 });
-        carried.push(done);
         return Ok(record(carried, info, false, None));
     }
 
@@ -373,12 +396,15 @@ pub fn execute_device(
                 interrupted = cancel.load(Ordering::SeqCst);
                 rec_item.result = ItemResult::Failed;
                 rec_item.problem = Some(p);
+                // Not every pass reached every byte: no overwrite is claimed.
+                rec_item.overwritten_bytes = 0;
                 break 'run;
             }
             // Each pass reaches the medium before the next one (or the read-back) starts.
             if let Err(e) = f.sync_all() {
                 rec_item.result = ItemResult::Failed;
                 rec_item.problem = Some(work::problem("fsync", &e));
+                rec_item.overwritten_bytes = 0;
                 break 'run;
             }
             fault::point("pass-written");

@@ -300,6 +300,20 @@ pub(crate) fn entries(path: &Path) -> Option<Vec<Entry>> {
     parse(path, &text).ok().map(|(_, _, _, _, e)| e)
 }
 
+/// The path key and the entries not yet recorded of a journal, if it can be read.
+pub(crate) fn load(path: &Path) -> Option<(PathKey, Vec<Entry>)> {
+    let text = read_bounded(path).ok()?;
+    let (key_hex, _, _, _, entries) = parse(path, &text).ok()?;
+    let mut key = [0u8; 32];
+    hex::decode_to_slice(&key_hex, &mut key).ok()?;
+    Some((PathKey::from_bytes(key), entries))
+}
+
+/// Whether a journal at `path` holds items not yet in a record.
+pub fn has_unrecorded(path: &Path) -> bool {
+    entries(path).is_some_and(|e| !e.is_empty())
+}
+
 /// Whether a journal at `path` records anything done: false for none, an empty file, or
 /// one torn before its header was complete (nothing was touched before the header was).
 pub fn has_work(path: &Path) -> bool {

@@ -12,3 +12,5 @@ err-wipe-ledger-cannot-record = Nothing was erased: the ledger { $path } cannot 
     .hint = An erasure that cannot be recorded is not started. If the last line was cut off by a crash, run `custody ledger repair`, which moves the damaged bytes aside into a signed note; do not edit the ledger by hand.
 err-wipe-record-exists = Nothing was erased: { $path } already exists, and the erasure record never replaces a file.
     .hint = Give --record a new file name, or move the existing file away.
+err-wipe-in-progress = Nothing was erased: another custody wipe of the same targets is running.
+    .hint = Wait until it has finished (its progress is on its own terminal), then run this command again if anything is left. Lock: { $path }

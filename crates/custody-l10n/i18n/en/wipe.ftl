@@ -89,3 +89,4 @@ wipe-label-targets = What you named:
 wipe-target-folder = { $path } (folder: { $files } files, { $size })
 wipe-target-file = { $path } ({ $size })
 wipe-target-more = … and { $count } more
+wipe-target-link = { $path } (symbolic link: only the link is removed)

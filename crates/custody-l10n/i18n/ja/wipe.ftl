@@ -89,3 +89,4 @@ wipe-label-targets = 指定されたもの:
 wipe-target-folder = { $path }（フォルダ: ファイル { $files } 件、{ $size }）
 wipe-target-file = { $path }（{ $size }）
 wipe-target-more = …ほか { $count } 件
+wipe-target-link = { $path }（シンボリックリンク: リンクだけを削除します）
