@@ -112,6 +112,7 @@ const RAW: &[&str] = &[
     "cryptographic-erase",
     "cryptographic_erase",
     "copy_on_write",
+    "copy-on-write",
     "AllErased",
     "SomeFailed",
     "NotFound",

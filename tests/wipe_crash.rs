@@ -468,7 +468,7 @@ fn a_bind_mount_inside_the_tree_and_a_bind_mounted_home_are_left_alone() {
     assert_eq!(read("alias.code").trim(), "8", "the home through a bind mount is refused: {}", read("alias.json"));
     assert_eq!(read("wipe.code").trim(), "9", "{}", read("wipe.json"));
     let wiped: serde_json::Value = serde_json::from_str(&read("wipe.json")).unwrap();
-    assert!(wiped["problems"].as_array().unwrap().iter().any(|p| p["problem"]["kind"] == "mount_point"), "{wiped}");
+    assert!(wiped["problems"].as_array().unwrap().iter().any(|p| p["problem"]["kind"] == "mount-point"), "{wiped}");
     assert_eq!(fs::read_to_string(outside.join("keep.txt")).unwrap(), "not part of the job");
     assert!(p.ledger().exists());
     assert_ok(&p.cmd().args(["ledger", "verify"]).output().unwrap());
