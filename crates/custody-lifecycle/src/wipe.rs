@@ -67,19 +67,32 @@ pub struct WipeJob {
     pub planned: Planned,
     pub payloads: Vec<PayloadRef>,
     opts: WipeOptions,
-    /// Held from planning to the end of the run: two runs of one job at once would
-    /// each erase and each record (the kernel drops it if the process dies).
-    _lock: std::fs::File,
+    _lock: JobLock,
 }
 
-impl Drop for WipeJob {
-    /// A job with nothing left to finish takes its lock file with it (still holding the
-    /// lock while it goes); one with a journal or a pending record keeps it.
+/// The lock of one job, held from planning to the end of the run: two runs of one job
+/// at once would each erase and each record (the kernel drops it if the process dies).
+/// A job with nothing left to finish (no journal, no pending record), or whose planning
+/// failed before anything started, takes its lock file with it, still holding the lock
+/// while it goes.
+#[derive(Debug)]
+struct JobLock {
+    journal: PathBuf,
+    _file: std::fs::File,
+}
+
+impl JobLock {
+    fn take(journal: &Path) -> Result<JobLock, Error> {
+        let path = journal.with_extension("lock");
+        let file = crate::sys::try_lock(&path).map_err(Error::io(&path))?.ok_or(Error::WipeInProgress { path })?;
+        Ok(JobLock { journal: journal.to_path_buf(), _file: file })
+    }
+}
+
+impl Drop for JobLock {
     fn drop(&mut self) {
-        if let Some(j) = self.opts.journal.as_deref() {
-            if !j.exists() && !pending_path(j).exists() {
-                let _ = std::fs::remove_file(j.with_extension("lock"));
-            }
+        if !self.journal.exists() && !pending_path(&self.journal).exists() {
+            let _ = std::fs::remove_file(self.journal.with_extension("lock"));
         }
     }
 }
@@ -138,10 +151,7 @@ pub fn plan_wipe(home: &Home, req: &WipeRequest) -> Result<WipeJob, Error> {
     let journal = journal_path(home, req);
     let journal_dir = custody_fsio::parent_dir(&journal);
     std::fs::create_dir_all(&journal_dir).map_err(Error::io(&journal_dir))?;
-    let lock_path = journal.with_extension("lock");
-    let lock = crate::sys::try_lock(&lock_path)
-        .map_err(Error::io(&lock_path))?
-        .ok_or(Error::WipeInProgress { path: lock_path })?;
+    let lock = JobLock::take(&journal)?;
     // Targets that an interrupted run of this job already erased (a file gone, a
     // folder removed) are covered by its journal: running the same command again must
     // complete the job, not refuse it.
