@@ -38,7 +38,7 @@ mod random;
 mod sys;
 
 pub use error::FsioError;
-pub use newfile::{write_new, write_replace, NewFile};
+pub use newfile::{remove_stale_temps, write_new, write_replace, NewFile};
 pub use random::fill_random;
 
 use std::path::{Path, PathBuf};

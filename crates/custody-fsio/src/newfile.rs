@@ -121,6 +121,32 @@ pub fn write_replace(path: &Path, bytes: &[u8], mode: u32) -> Result<(), FsioErr
     f.persist_replacing()
 }
 
+/// Removes the temporary files a killed writer of `dest` left (`.<name>.tmp-*` beside
+/// it, regular files only, never through a symlink) and returns how many went. Only for
+/// a caller that knows no other writer of `dest` is running, such as one holding the
+/// lock of the job `dest` belongs to: a live writer's temporary file would go too.
+pub fn remove_stale_temps(dest: &Path) -> Result<usize, FsioError> {
+    let dir = crate::parent_dir(dest);
+    let Some(name) = dest.file_name().map(|n| n.to_string_lossy().into_owned()) else { return Ok(0) };
+    let prefix = format!(".{name}.tmp-");
+    let io = |source| FsioError::Io { path: dir.clone(), source };
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(io(e)),
+    };
+    let mut removed = 0;
+    for e in entries {
+        let e = e.map_err(io)?;
+        let is_temp = e.file_name().to_str().is_some_and(|n| n.starts_with(&prefix));
+        if is_temp && e.file_type().map_err(io)?.is_file() {
+            std::fs::remove_file(e.path()).map_err(io)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// 12 hex digits: a name nobody else picks, even when the random source fails (then a
 /// clash is only a retry, so the clock and process id are enough).
 fn temp_suffix() -> String {
@@ -232,5 +258,24 @@ mod tests {
         std::fs::remove_file(&b).unwrap();
         crate::rename_noreplace(&a, &b).unwrap();
         assert_eq!(std::fs::read(&b).unwrap(), b"a");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stale_temps_of_one_file_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("wipe-1.json");
+        let left = NewFile::create(&dest, 0o600).unwrap();
+        let tmp = left.temp_path().to_path_buf();
+        std::mem::forget(left); // as if the writer had been killed
+        std::fs::write(dir.path().join(".wipe-2.json.tmp-aaaa"), b"another file's").unwrap();
+        std::fs::write(dir.path().join("wipe-1.json.tmp-bbbb"), b"not hidden: not ours").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", dir.path().join(".wipe-1.json.tmp-cccc")).unwrap();
+        assert_eq!(remove_stale_temps(&dest).unwrap(), 1);
+        assert!(!tmp.exists());
+        let mut names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        assert_eq!(names, [".wipe-1.json.tmp-cccc", ".wipe-2.json.tmp-aaaa", "wipe-1.json.tmp-bbbb"]);
+        assert_eq!(remove_stale_temps(&dir.path().join("missing/x")).unwrap(), 0);
     }
 }

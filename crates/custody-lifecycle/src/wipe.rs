@@ -85,6 +85,18 @@ impl JobLock {
     fn take(journal: &Path) -> Result<JobLock, Error> {
         let path = journal.with_extension("lock");
         let file = crate::sys::try_lock(&path).map_err(Error::io(&path))?.ok_or(Error::WipeInProgress { path })?;
+        // A run killed while writing one of the job's files (a journal before its
+        // header, a pending record) left a temporary file: no other run of the job can
+        // be writing now, so it goes.
+        for f in [
+            journal.to_path_buf(),
+            pending_path(journal),
+            pending_key_path(journal),
+            pending_medium_path(journal),
+            payloads_path(journal),
+        ] {
+            custody_fsio::remove_stale_temps(&f)?;
+        }
         Ok(JobLock { journal: journal.to_path_buf(), _file: file })
     }
 }
@@ -223,7 +235,13 @@ pub fn execute_wipe(
     // is about the medium now at the path, or about one since unplugged or swapped.
     let same_medium = match &job.planned {
         Planned::Device(d) => {
-            d.absent || job.opts.journal.as_deref().is_some_and(|j| custody_wipe::journal_names_medium(d, j))
+            d.absent
+                || job.opts.journal.as_deref().is_some_and(|j| {
+                    custody_wipe::journal_names_medium(d, j)
+                        || custody_wipe::medium_stamp(d).is_some_and(|now| {
+                            std::fs::read_to_string(pending_medium_path(j)).is_ok_and(|kept| kept.trim() == now)
+                        })
+                })
         }
         Planned::Files(_) => false,
     };
@@ -352,6 +370,13 @@ fn pending_path(journal: &Path) -> PathBuf {
     journal.with_extension("record.json")
 }
 
+/// The medium a pending device record is about ([`custody_wipe::medium_stamp`]), kept
+/// with the record: once the journal is gone, it tells the medium the record covers
+/// from one swapped in before the rerun.
+fn pending_medium_path(journal: &Path) -> PathBuf {
+    journal.with_extension("record.medium")
+}
+
 fn pending_key_path(journal: &Path) -> PathBuf {
     journal.with_extension("record.pathkey")
 }
@@ -438,6 +463,11 @@ fn finish(
         if let Some(key) = record.path_key() {
             let text = format!("{}\n", hex::encode(key.expose_bytes()));
             custody_fsio::write_replace(&pending_key_path(j), text.as_bytes(), 0o600)?;
+        }
+        if let Planned::Device(d) = &job.planned {
+            if let Some(stamp) = custody_wipe::medium_stamp(d).filter(|_| !d.absent) {
+                custody_fsio::write_replace(&pending_medium_path(j), format!("{stamp}\n").as_bytes(), 0o600)?;
+            }
         }
         custody_fsio::write_replace(&pending_path(j), &bytes, 0o600)?;
         custody_wipe::fault::point("record-pending");
@@ -532,6 +562,7 @@ fn finish(
         }
         custody_wipe::fault::point("journal-removed");
         let _ = std::fs::remove_file(pending_key_path(j));
+        let _ = std::fs::remove_file(pending_medium_path(j));
         let _ = std::fs::remove_file(pending_path(j));
     }
     let problems = item_problems(&job.planned, &record);

@@ -71,6 +71,11 @@ pub struct Entry {
     /// same path, and can still record the erasure if the medium is gone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<crate::record::DeviceInfo>,
+    /// An image file's status-change time once the passes were durable (on its `done`
+    /// line): a later run that finds it different knows the file was written since, or
+    /// is another file under a reused inode number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ctime_after: Option<(i64, i64)>,
 }
 
 impl Entry {

@@ -129,6 +129,7 @@ impl Run<'_> {
                     ident,
                     hash_prefix,
                     device: None,
+                    ctime_after: None,
                 });
             }
         }
@@ -484,6 +485,7 @@ fn keep_hash(
             ident: *ident,
             hash_prefix,
             device: None,
+            ctime_after: None,
         }])?,
         None => return Ok(()),
     }

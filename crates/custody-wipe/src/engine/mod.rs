@@ -318,6 +318,7 @@ impl Run<'_> {
             ident: self.idents[idx],
             hash_prefix: None,
             device: None,
+            ctime_after: None,
         }
     }
 
