@@ -176,7 +176,8 @@ fn a_rerun_with_another_method_is_told_to_use_the_first_and_then_completes() {
     let dev = image(&p, "stick.img", IMAGE_LEN);
     assert_killed(&wipe(&p, &dev).env("CUSTODY_FAULT", "kill:pass-written").output().unwrap(), "pass-written");
     let other = p.cmd().args(["--json", "wipe", "--yes", "--method", "zero", "--device"]).arg(&dev).output().unwrap();
-    assert!(!other.status.success(), "{}", stdout(&other));
+    assert_exit(&other, 2);
+    assert_eq!(json(&other)["error"]["code"], "journal-mismatch", "{}", stdout(&other));
     assert!(device_items(&p).is_empty(), "nothing recorded, nothing started");
     assert_ok(&wipe(&p, &dev).output().unwrap());
     assert_eq!(device_items(&p).len(), 1);
