@@ -190,30 +190,26 @@ pub fn plan_device(dev: &Path, opts: &WipeOptions) -> Result<DevicePlan, WipeErr
 fn absent_medium(dev: &Path, opts: &WipeOptions) -> Option<DevicePlan> {
     let entries = crate::journal::entries(opts.journal.as_deref()?)?;
     let e = entries.into_iter().find(|e| e.device.is_some())?;
-    Some(DevicePlan {
-        path: dev.to_owned(),
-        info: e.device.clone()?,
-        caveats: e.item.caveats.clone(),
-        block: false,
-        image_on_block_device: false,
-        absent: true,
-        ident: None,
-    })
+    Some(absent_plan(dev, e.device?, e.item.caveats))
 }
 
 /// The plan of a job whose medium cannot be planned any more (gone, or something else
 /// at its path) while an earlier run of it still has something to record: nothing is
 /// written, and the run only records what the journal and any pending record say.
 pub fn plan_gone_device(dev: &Path, opts: &WipeOptions) -> DevicePlan {
-    absent_medium(dev, opts).unwrap_or(DevicePlan {
+    absent_medium(dev, opts).unwrap_or_else(|| absent_plan(dev, DeviceInfo::default(), Vec::new()))
+}
+
+fn absent_plan(dev: &Path, info: DeviceInfo, caveats: Vec<Caveat>) -> DevicePlan {
+    DevicePlan {
         path: dev.to_owned(),
-        info: DeviceInfo::default(),
-        caveats: Vec::new(),
+        info,
+        caveats,
         block: false,
         image_on_block_device: false,
         absent: true,
         ident: None,
-    })
+    }
 }
 
 /// Whether the journal at `journal` has an entry, not yet recorded, about the very
@@ -279,10 +275,11 @@ fn open_for_wipe(p: &DevicePlan) -> Result<File, WipeError> {
 ///
 /// With a journal (`opts.journal`), the medium is journalled before the first write
 /// and again once it is done, so that a run killed anywhere in between is completed,
-/// and recorded, by running the same job again: the medium is overwritten afresh
-/// (nothing tells how far the passes got), a medium already finished is only recorded,
-/// and a medium that is gone, or was swapped for another at the same path, is recorded
-/// as not erased.
+/// and recorded, by running the same job again: the medium is overwritten afresh, even
+/// one the earlier run finished (nothing tells how far the passes got, nor that it was
+/// left alone since); a medium that is gone, or was swapped for another at the same
+/// path, is recorded as the journal left it (finished, or not erased) and a new one is
+/// erased as new.
 pub fn execute_device(
     plan: &DevicePlan,
     opts: &WipeOptions,
