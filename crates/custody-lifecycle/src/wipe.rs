@@ -231,16 +231,16 @@ pub fn execute_wipe(
     record_out: Option<&Path>,
 ) -> Result<WipeReport, Error> {
     check_can_record(session.home(), job, record_out)?;
-    // Asked before the recovery, which may remove the journal: whether a pending record
-    // is about the medium now at the path, or about one since unplugged or swapped.
+    // Asked before the recovery, which removes the pending record and the description of
+    // its medium kept beside it: whether that record is about the medium now at the
+    // path, or about one since unplugged or swapped.
     let same_medium = match &job.planned {
         Planned::Device(d) => {
             d.absent
                 || job.opts.journal.as_deref().is_some_and(|j| {
-                    custody_wipe::journal_names_medium(d, j)
-                        || custody_wipe::medium_stamp(d).is_some_and(|now| {
-                            std::fs::read_to_string(pending_medium_path(j)).is_ok_and(|kept| kept.trim() == now)
-                        })
+                    custody_wipe::medium_stamp(d).is_some_and(|now| {
+                        std::fs::read_to_string(pending_medium_path(j)).is_ok_and(|kept| kept.trim() == now)
+                    })
                 })
         }
         Planned::Files(_) => false,

@@ -212,18 +212,6 @@ fn absent_plan(dev: &Path, info: DeviceInfo, caveats: Vec<Caveat>) -> DevicePlan
     }
 }
 
-/// Whether the journal at `journal` has an entry, not yet recorded, about the very
-/// medium planned now (same path, device numbers, size, model and serial): then a
-/// record an earlier run left pending is about this medium, not about one swapped in.
-pub fn journal_names_medium(plan: &DevicePlan, journal: &Path) -> bool {
-    let Some((key, entries)) = crate::journal::load(journal) else { return false };
-    let id = key.hash_path(&plan.path);
-    // An image finished by that run is the same file only if nothing changed it since
-    // (a rewrite in place, or another file under a reused inode number).
-    let untouched = |e: &Entry| e.ctime_after.is_none_or(|c| image_ctime(&plan.path) == Some(c));
-    entries.iter().any(|e| same_medium(e, plan, &id) && untouched(e))
-}
-
 /// What identifies the medium now at the plan's path, as text to keep and compare:
 /// kind, size, model, serial, device numbers, and for an image its inode and
 /// status-change time (a file written since, or another under a reused inode number,
@@ -236,11 +224,6 @@ pub fn medium_stamp(plan: &DevicePlan) -> Option<String> {
     } else {
         format!("image {} {} {} {}.{}", i.size, md.dev(), md.ino(), md.ctime(), md.ctime_nsec())
     })
-}
-
-/// An image file's status-change time.
-fn image_ctime(path: &Path) -> Option<(i64, i64)> {
-    std::fs::metadata(path).ok().map(|m| (m.ctime(), m.ctime_nsec()))
 }
 
 /// Whether a journalled medium is the one planned now.
@@ -404,7 +387,6 @@ pub fn execute_device(
             ident: plan.ident,
             hash_prefix: None,
             device: Some(plan.info.clone()),
-            ctime_after: None,
         };
         j.append(&[entry])?;
     }
@@ -470,8 +452,6 @@ pub fn execute_device(
             ident: plan.ident,
             hash_prefix: None,
             device: Some(plan.info.clone()),
-            // A block device's node says nothing about what was written to it.
-            ctime_after: (!plan.block).then(|| image_ctime(&plan.path)).flatten(),
         };
         // The medium is overwritten already: a journal that cannot take the line
         // does not undo that, and the record says why the run stopped there.

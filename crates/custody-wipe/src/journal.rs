@@ -71,11 +71,6 @@ pub struct Entry {
     /// same path, and can still record the erasure if the medium is gone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<crate::record::DeviceInfo>,
-    /// An image file's status-change time once the passes were durable (on its `done`
-    /// line): a later run that finds it different knows the file was written since, or
-    /// is another file under a reused inode number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ctime_after: Option<(i64, i64)>,
 }
 
 impl Entry {
@@ -303,15 +298,6 @@ fn read_bounded(path: &Path) -> std::io::Result<String> {
 pub(crate) fn entries(path: &Path) -> Option<Vec<Entry>> {
     let text = read_bounded(path).ok()?;
     parse(path, &text).ok().map(|(_, _, _, _, e)| e)
-}
-
-/// The path key and the entries not yet recorded of a journal, if it can be read.
-pub(crate) fn load(path: &Path) -> Option<(PathKey, Vec<Entry>)> {
-    let text = read_bounded(path).ok()?;
-    let (key_hex, _, _, _, entries) = parse(path, &text).ok()?;
-    let mut key = [0u8; 32];
-    hex::decode_to_slice(&key_hex, &mut key).ok()?;
-    Some((PathKey::from_bytes(key), entries))
 }
 
 /// Whether a journal at `path` holds items not yet in a record.

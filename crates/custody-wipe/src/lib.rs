@@ -43,7 +43,7 @@ mod sha;
 mod sys;
 mod work;
 
-pub use device::{execute_device, journal_names_medium, medium_stamp, plan_device, plan_gone_device, DevicePlan};
+pub use device::{execute_device, medium_stamp, plan_device, plan_gone_device, DevicePlan};
 pub use engine::execute;
 pub use error::{RefuseReason, WipeError};
 pub use gate::{Gate, GateRef};

@@ -348,7 +348,6 @@ fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
             ident: ident(&a),
             hash_prefix: None,
             device: None,
-            ctime_after: None,
         },
         Entry {
             stage: Stage::Renaming,
@@ -357,7 +356,6 @@ fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
             ident: ident(&b_random),
             hash_prefix: None,
             device: None,
-            ctime_after: None,
         },
         Entry {
             stage: Stage::Renaming,
@@ -366,7 +364,6 @@ fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
             ident: None,
             hash_prefix: None,
             device: None,
-            ctime_after: None,
         },
         // A folder removed after its rename was journalled: removed, not "erased".
         Entry {
@@ -376,7 +373,6 @@ fn rerun_after_a_crash_finds_renamed_files_and_keeps_first_hashes() {
             ident: None,
             hash_prefix: None,
             device: None,
-            ctime_after: None,
         },
     ];
     let journal = dir.path().join("j.partial");

@@ -129,7 +129,6 @@ impl Run<'_> {
                     ident,
                     hash_prefix,
                     device: None,
-                    ctime_after: None,
                 });
             }
         }
@@ -485,7 +484,6 @@ fn keep_hash(
             ident: *ident,
             hash_prefix,
             device: None,
-            ctime_after: None,
         }])?,
         None => return Ok(()),
     }

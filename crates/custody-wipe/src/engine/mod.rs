@@ -318,7 +318,6 @@ impl Run<'_> {
             ident: self.idents[idx],
             hash_prefix: None,
             device: None,
-            ctime_after: None,
         }
     }
 
