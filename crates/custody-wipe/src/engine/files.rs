@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use super::{par_io, par_slots, syncfs_reaches_storage, work_stat, Run, Slot, BATCH_BYTES, BATCH_FILES, FEW};
+use super::{buf_len, par_io, par_slots, syncfs_reaches_storage, work_stat, Run, Slot, BATCH_BYTES, BATCH_FILES, FEW};
 use crate::journal::{Entry, Ident, Journal, Stage};
 use crate::method::PassFiller;
 use crate::plan::PlannedItem;
@@ -95,7 +95,9 @@ impl Run<'_> {
                 .map(|s| s.item.size)
                 .sum(),
         );
-        par_slots(&mut slots, |s, b| {
+        // Every phase of the batch uses buffers this large.
+        let bl = buf_len(slots.iter().map(|s| s.len.max(s.item.size)).max().unwrap_or(0));
+        par_slots(&mut slots, bl, |s, b| {
             if cancel.load(Ordering::SeqCst) {
                 s.cancelled = true;
                 return;
@@ -199,7 +201,7 @@ impl Run<'_> {
                 need.iter().map(|s| s.len).sum(),
             );
             let last = n + 1 == passes.len();
-            par_slots(&mut slots, |s, b| {
+            par_slots(&mut slots, bl, |s, b| {
                 if s.problem.is_some() || s.cancelled || s.stage.is_some_and(|st| st >= Stage::Verified) {
                     return;
                 }
@@ -293,7 +295,7 @@ impl Run<'_> {
         let few = slots.len() <= FEW;
         let per_file: HashSet<u64> =
             plan.filesystems.iter().filter(|f| few || !syncfs_reaches_storage(&f.caveats)).map(|f| f.dev).collect();
-        par_slots(&mut slots, |s, _| {
+        par_slots(&mut slots, bl, |s, _| {
             if s.problem.is_some() || s.piped || !per_file.contains(&s.item.dev) {
                 return;
             }
@@ -332,7 +334,7 @@ impl Run<'_> {
         if mode != VerifyMode::None {
             progress
                 .phase(Phase::Verifying, slots.iter().filter(|s| s.problem.is_none() && !s.piped).map(|s| s.len).sum());
-            par_slots(&mut slots, |s, b| {
+            par_slots(&mut slots, bl, |s, b| {
                 if s.problem.is_some() || s.piped || s.stage.is_some_and(|st| st >= Stage::Verified) {
                     return;
                 }

@@ -33,15 +33,39 @@ const FEW: usize = 4;
 
 type Bufs = (AlignedBuf, Vec<u8>);
 
-fn workers() -> usize {
-    std::thread::available_parallelism().map(|n| n.get().clamp(1, 4)).unwrap_or(2)
+/// Workers for a phase whose buffers are `buf_len` bytes. Large files keep the cores
+/// busy generating, hashing and comparing, one worker per core; small files mostly
+/// wait for the device (a read of a few KiB, a block freed), so more workers keep
+/// more requests in flight: 8 instead of 2 took 10,000 files of 4 KiB from 1.17 s to
+/// 0.91 s on a virtual disk.
+fn workers(buf_len: usize) -> usize {
+    let cores = std::thread::available_parallelism().map(|n| n.get().clamp(1, 4)).unwrap_or(2);
+    if buf_len <= SMALL_BUF {
+        cores.max(IO_THREADS)
+    } else {
+        cores
+    }
 }
 
-/// Run `f` on every slot, spread over the cores; each worker has its own buffers.
-fn par_slots<T: Send>(slots: &mut [T], f: impl Fn(&mut T, &mut Bufs) + Sync) {
-    let n = workers().min(slots.len());
+/// Buffers up to this size mark a batch of small files (see [`workers`]).
+const SMALL_BUF: usize = 1 << 20;
+/// Threads for steps that mostly wait (see [`workers`] and [`par_io`]).
+const IO_THREADS: usize = 8;
+
+/// Buffers for files of at most `max_len` bytes: as large as the largest file up to
+/// `CHUNK`, in whole blocks (O_DIRECT). A batch of small files then costs no
+/// megabytes of zeroed memory per worker and phase, which for 10,000 small files was
+/// a tenth of the run.
+fn buf_len(max_len: u64) -> usize {
+    (max_len.clamp(1, CHUNK as u64) as usize).div_ceil(sys::ALIGN) * sys::ALIGN
+}
+
+/// Run `f` on every slot, spread over the cores; each worker has its own buffers of
+/// `buf_len` bytes (see [`buf_len`]).
+fn par_slots<T: Send>(slots: &mut [T], buf_len: usize, f: impl Fn(&mut T, &mut Bufs) + Sync) {
+    let n = workers(buf_len).min(slots.len());
     if n <= 1 {
-        let mut b = (AlignedBuf::new(CHUNK), vec![0u8; CHUNK]);
+        let mut b = (AlignedBuf::new(buf_len), vec![0u8; buf_len]);
         slots.iter_mut().for_each(|s| f(s, &mut b));
         return;
     }
@@ -49,7 +73,7 @@ fn par_slots<T: Send>(slots: &mut [T], f: impl Fn(&mut T, &mut Bufs) + Sync) {
     std::thread::scope(|sc| {
         for _ in 0..n {
             sc.spawn(|| {
-                let mut b = (AlignedBuf::new(CHUNK), vec![0u8; CHUNK]);
+                let mut b = (AlignedBuf::new(buf_len), vec![0u8; buf_len]);
                 loop {
                     // A poisoned lock means another worker panicked; stop taking work.
                     let next = match queue.lock() {
@@ -70,7 +94,6 @@ fn par_slots<T: Send>(slots: &mut [T], f: impl Fn(&mut T, &mut Bufs) + Sync) {
 /// (truncation and unlinking wait for the filesystem journal and, with `discard`, for
 /// the device), so the waits overlap.
 fn par_io<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
-    const IO_THREADS: usize = 8;
     let n = IO_THREADS.min(items.len());
     if n <= 1 {
         items.iter_mut().for_each(f);
@@ -294,7 +317,8 @@ impl Run<'_> {
             .map(|&i| (i, None))
             .collect();
         progress.phase(crate::Phase::Hashing, todo.iter().map(|t| plan.items[t.0].size).sum());
-        par_slots(&mut todo, |(i, sha), b| {
+        let most = todo.iter().map(|t| plan.items[t.0].size).max().unwrap_or(0);
+        par_slots(&mut todo, buf_len(most), |(i, sha), b| {
             if cancel.load(Ordering::SeqCst) {
                 return;
             }
@@ -612,4 +636,26 @@ fn carry_over(run: &mut Run<'_>, l: &crate::journal::Loaded) -> Vec<ItemRecord> 
         carried.push(item);
     }
     carried
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buffers_fit_the_largest_file_in_whole_blocks_up_to_a_chunk() {
+        assert_eq!(buf_len(0), sys::ALIGN);
+        assert_eq!(buf_len(1), sys::ALIGN);
+        assert_eq!(buf_len(4096), 4096);
+        assert_eq!(buf_len(5000), 8192);
+        assert_eq!(buf_len(CHUNK as u64 - 1), CHUNK);
+        assert_eq!(buf_len(1 << 40), CHUNK);
+    }
+
+    #[test]
+    fn small_files_get_more_workers_than_cores_large_ones_do_not() {
+        let cores = std::thread::available_parallelism().map(|n| n.get().clamp(1, 4)).unwrap_or(2);
+        assert_eq!(workers(buf_len(4096)), cores.max(IO_THREADS));
+        assert_eq!(workers(CHUNK), cores);
+    }
 }
