@@ -14,13 +14,13 @@
 # On a 2-core VM the disk's writeback competes with the CPU work, so the "+sync" lines
 # are the honest comparison for anything that must be durable.
 #
-# usage: bench/seal.sh [--smoke | SIZE_MIB]     (default 1024 MiB; --smoke = 64 MiB)
+# usage: bench/seal.sh [--smoke | SIZE_MIB]     (default 1024 MiB; --smoke = 64 MiB, one run)
 # Prints the best of RUNS (default 3) wall times, throughput, ratio ours / peer, peak RSS.
 set -euo pipefail
 
 size_mib=1024
-if [[ "${1:-}" == "--smoke" ]]; then size_mib=64; elif [[ -n "${1:-}" ]]; then size_mib=$1; fi
 runs=${RUNS:-3}
+if [[ "${1:-}" == "--smoke" ]]; then size_mib=64 runs=${RUNS:-1}; elif [[ -n "${1:-}" ]]; then size_mib=$1; fi
 small_files=2000
 small_size=4096
 
@@ -29,10 +29,16 @@ target=${CARGO_TARGET_DIR:-$here/target}
 work=$(mktemp -d "${BENCH_DIR:-/tmp}/custody-seal-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-echo "building seal_bench (release)..." >&2
-CARGO_TARGET_DIR=$target cargo build --quiet --release -p custody-seal --example seal_bench \
-    --manifest-path "$here/Cargo.toml"
-bench_bin=$target/release/examples/seal_bench
+# BENCH_BIN_DIR=DIR takes seal_bench from DIR instead of building it (CI's smoke run
+# uses the test build's, so that it compiles nothing of its own).
+if [[ -n "${BENCH_BIN_DIR:-}" ]]; then
+    bench_bin=$BENCH_BIN_DIR/seal_bench
+else
+    echo "building seal_bench (release)..." >&2
+    CARGO_TARGET_DIR=$target cargo build --quiet --release -p custody-seal --example seal_bench \
+        --manifest-path "$here/Cargo.toml"
+    bench_bin=$target/release/examples/seal_bench
+fi
 
 # The tree: four big files carrying most of the bytes, plus many small ones.
 src=$work/src

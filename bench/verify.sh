@@ -28,10 +28,18 @@ target=${CARGO_TARGET_DIR:-$here/target}
 work=$(mktemp -d "${BENCH_DIR:-/tmp}/custody-verify-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-echo "building verify_bench (release)..." >&2
-CARGO_TARGET_DIR=$target cargo build --quiet --release -p custody-ledger --example verify_bench \
-    --manifest-path "$here/Cargo.toml"
-bench=$target/release/examples/verify_bench
+# BENCH_BIN_DIR=DIR takes verify_bench and chain_bench from DIR instead of building
+# them (CI's smoke run uses the test build's, so that it compiles nothing of its own).
+if [[ -n "${BENCH_BIN_DIR:-}" ]]; then
+    bench=$BENCH_BIN_DIR/verify_bench
+    chain=$BENCH_BIN_DIR/chain_bench
+else
+    echo "building verify_bench and chain_bench (release)..." >&2
+    CARGO_TARGET_DIR=$target cargo build --quiet --release -p custody-ledger --example verify_bench \
+        -p custody-certificate --example chain_bench --manifest-path "$here/Cargo.toml"
+    bench=$target/release/examples/verify_bench
+    chain=$target/release/examples/chain_bench
+fi
 
 ledger=$work/ledger.jsonl
 echo "writing a ledger of $n signed entries..." >&2
@@ -79,12 +87,9 @@ printf '%-46s %9s %8s\n' "leaves + RFC 6962 proof + verification" "$cons" "< 1 s
 
 certs=1000
 if [[ "${1:-}" == "--smoke" ]]; then certs=100; fi
-echo "building chain_bench (release)..." >&2
-CARGO_TARGET_DIR=$target cargo build --quiet --release -p custody-certificate --example chain_bench \
-    --manifest-path "$here/Cargo.toml"
 chain_best=""
 for ((r = 0; r < runs; r++)); do
-    t=$("$target/release/examples/chain_bench" "$certs" | sed -n 's/.*: \([0-9.]*\) s .*/\1/p')
+    t=$("$chain" "$certs" | sed -n 's/.*: \([0-9.]*\) s .*/\1/p')
     if [[ -z "$chain_best" ]] || awk "BEGIN{exit !($t < $chain_best)}"; then chain_best=$t; fi
 done
 printf '\n%-46s %9s %8s\n' "certificate chain ($certs certificates)" "seconds" "target"

@@ -4,7 +4,7 @@
 # not needed for safe Rust).
 #
 #   fuzz/run.sh                 every target for 5 minutes each
-#   fuzz/run.sh --smoke         every target for a few seconds (CI)
+#   fuzz/run.sh --smoke         every target for 2 seconds, built with less optimisation (CI)
 #   fuzz/run.sh TARGET [SECS]   one target
 #
 # Seeds live in fuzz/seeds/<target> (committed); the growing corpus in
@@ -12,10 +12,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 secs=300
+profile=release
 targets=()
 for a in "$@"; do
   case "$a" in
-    --smoke) secs=4 ;;
+    --smoke) secs=2 profile=smoke ;;
     [0-9]*) secs=$a ;;
     *) targets+=("$a") ;;
   esac
@@ -29,14 +30,15 @@ export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4
 # An explicit --target keeps RUSTFLAGS off build scripts and proc macros, which
 # must not be instrumented (they are not linked with libFuzzer).
 host=$(rustc -vV | sed -n 's/^host: //p')
-cargo build --release --quiet --bins --target "$host"
+cargo build --profile "$profile" --quiet --bins --target "$host"
+bins=${CARGO_TARGET_DIR:-target}/$host/$profile
 failed=0
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" "artifacts/$t"
   seeds=()
   [ -d "seeds/$t" ] && seeds=("seeds/$t")
   echo "fuzz: $t for ${secs}s"
-  if ! "target/$host/release/$t" "corpus/$t" "${seeds[@]}" -max_total_time="$secs" -artifact_prefix="artifacts/$t/" \
+  if ! "$bins/$t" "corpus/$t" "${seeds[@]}" -max_total_time="$secs" -artifact_prefix="artifacts/$t/" \
       -print_final_stats=1 2> "artifacts/$t.log"; then
     echo "fuzz: $t FAILED; see fuzz/artifacts/$t.log and fuzz/artifacts/$t/" >&2
     tail -30 "artifacts/$t.log" >&2
