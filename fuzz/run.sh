@@ -5,6 +5,7 @@
 #
 #   fuzz/run.sh                 every target for 5 minutes each
 #   fuzz/run.sh --smoke         every target for 2 seconds, built with less optimisation (CI)
+#   fuzz/run.sh --build-only    build the targets (with --smoke: the smoke build), run nothing
 #   fuzz/run.sh TARGET [SECS]   one target
 #
 # Seeds live in fuzz/seeds/<target> (committed); the growing corpus in
@@ -13,10 +14,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 secs=300
 profile=release
+build_only=0
 targets=()
 for a in "$@"; do
   case "$a" in
     --smoke) secs=2 profile=smoke ;;
+    --build-only) build_only=1 ;;
     [0-9]*) secs=$a ;;
     *) targets+=("$a") ;;
   esac
@@ -32,6 +35,7 @@ export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4
 host=$(rustc -vV | sed -n 's/^host: //p')
 cargo build --profile "$profile" --quiet --bins --target "$host"
 bins=${CARGO_TARGET_DIR:-target}/$host/$profile
+[ "$build_only" -eq 1 ] && exit 0
 failed=0
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" "artifacts/$t"
