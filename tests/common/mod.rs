@@ -3,10 +3,12 @@
 
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::{Mutex, OnceLock};
 
 use assert_cmd::Command;
 use tempfile::TempDir;
@@ -26,7 +28,10 @@ pub struct Person {
 
 impl Person {
     pub fn new() -> Person {
-        let dir = tempfile::Builder::new().prefix("custody-e2e-").tempdir().expect("tempdir");
+        Person::in_dir(tempfile::Builder::new().prefix("custody-e2e-").tempdir().expect("tempdir"))
+    }
+
+    fn in_dir(dir: TempDir) -> Person {
         let home = dir.path().join("home");
         let key_pass_file = dir.path().join("key-pass.txt");
         fs::write(&key_pass_file, format!("{KEY_PASS}\n")).expect("write key pass");
@@ -34,11 +39,11 @@ impl Person {
         Person { dir, home, key_pass_file }
     }
 
-    /// An initialised person.
+    /// An initialised person: a copy of the home `custody init` made for this org and
+    /// name earlier in this test binary (see [`template_home`]).
     pub fn init(org: &str, name: &str) -> Person {
         let p = Person::new();
-        let out = p.cmd().args(["init", "--org", org, "--name", name, "--role", "responsible"]).output().expect("run");
-        assert_ok(&out);
+        copy_home(&template_home(org, name), &p.home);
         p
     }
 
@@ -140,4 +145,41 @@ pub fn notice_field(notice: &Path, label_prefix: &str) -> String {
         .find_map(|l| l.strip_prefix(label_prefix))
         .map(|v| v.trim_start_matches([':', ' ']).trim().to_string())
         .unwrap_or_else(|| panic!("no line starting {label_prefix:?} in notice:\n{text}"))
+}
+
+/// The home the real `custody init` wrote for `org` and `name`, once per test binary.
+/// Every `init` derives a key (scrypt, work factor 18: about 0.75 s of a core) and the
+/// tests need some ninety initialised people; copying the home instead took 1.5 minutes
+/// off the CLI tests' run on 2 cores. Tests of `init` itself run the command. People with the same org and name
+/// in one binary share a key, which no test compares across tests.
+fn template_home(org: &str, name: &str) -> PathBuf {
+    /// (org, name) -> the template's folder (kept alive) and its home.
+    type Homes = HashMap<(String, String), (TempDir, PathBuf)>;
+    static HOMES: OnceLock<Mutex<Homes>> = OnceLock::new();
+    // Held while `init` runs: a second thread asking for the same home waits for it.
+    let mut homes = HOMES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let key = (org.to_string(), name.to_string());
+    if let Some((_, home)) = homes.get(&key) {
+        return home.clone();
+    }
+    // Under cargo's folder for test files: a static is never dropped, so the folder
+    // outlives the binary, and there it is gone with `cargo clean`.
+    let dir = tempfile::Builder::new().prefix("home-template-").tempdir_in(env!("CARGO_TARGET_TMPDIR"));
+    let p = Person::in_dir(dir.expect("template dir"));
+    let out = p.cmd().args(["init", "--org", org, "--name", name, "--role", "responsible"]).output().expect("run");
+    assert_ok(&out);
+    let home = p.home.clone();
+    homes.insert(key, (p.dir, home.clone()));
+    home
+}
+
+/// Copies a home folder (flat: files only) keeping each file's permissions.
+fn copy_home(from: &Path, to: &Path) {
+    fs::create_dir(to).expect("create home");
+    fs::set_permissions(to, fs::metadata(from).expect("stat template").permissions()).expect("chmod home");
+    for e in fs::read_dir(from).expect("read template") {
+        let e = e.expect("entry");
+        assert!(e.file_type().expect("type").is_file(), "a fresh home holds only files: {:?}", e.path());
+        fs::copy(e.path(), to.join(e.file_name())).expect("copy home file");
+    }
 }
