@@ -149,9 +149,10 @@ pub fn notice_field(notice: &Path, label_prefix: &str) -> String {
 
 /// The home the real `custody init` wrote for `org` and `name`, once per test binary.
 /// Every `init` derives a key (scrypt, work factor 18: about 0.75 s of a core) and the
-/// tests need some ninety initialised people; copying the home instead took 1.5 minutes
-/// off the CLI tests' run on 2 cores. Tests of `init` itself run the command. People with the same org and name
-/// in one binary share a key, which no test compares across tests.
+/// tests need some ninety initialised people; copying the home instead took 1.5
+/// minutes off the CLI tests' run on 2 cores. Tests of `init` itself run the command.
+/// People with the same org and name in one binary share a key, which no test
+/// compares across tests.
 fn template_home(org: &str, name: &str) -> PathBuf {
     /// (org, name) -> the template's folder (kept alive) and its home.
     type Homes = HashMap<(String, String), (TempDir, PathBuf)>;
